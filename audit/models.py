@@ -1,0 +1,78 @@
+"""The access log (DOMAIN.md §6, Act 703/2023 11 §): append-only.
+
+No code path updates or deletes a row: the model refuses it, the queryset refuses it, and a
+database trigger (migration 0002) refuses it from any other client too.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an access-log row."""
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("View")
+    CREATE = "create", _("Create")
+    CHANGE = "change", _("Change")
+    DELETE = "delete", _("Delete")
+    EXPORT = "export", _("Export")
+    PRINT = "print", _("Print")
+    LOGIN = "login", _("Sign in")
+    FAILED_LOGIN = "failed_login", _("Failed sign-in")
+    LOGOUT = "logout", _("Sign out")
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # type: ignore[override]
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self):  # type: ignore[override]
+        raise AppendOnlyError("The access log is append-only.")
+
+    def bulk_update(self, *args, **kwargs):  # type: ignore[override]
+        raise AppendOnlyError("The access log is append-only.")
+
+
+class AccessLogEntry(models.Model):
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    # The name as it was, so the row stays readable whatever happens to the account.
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # The client's public UUID (not a foreign key: the log sits below the client registry).
+    client_uuid = models.UUIDField(_("client"), null=True, blank=True, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+    basis = models.CharField(_("basis"), max_length=200, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["client_uuid", "-at"], name="accesslog_client_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("The access log is append-only.")

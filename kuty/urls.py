@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+from .forms import LoginForm
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("healthz", views.healthz, name="healthz"),
+    path("home/", views.home, name="home"),
+    path("home/counsellor/", views.home_counsellor, name="home_counsellor"),
+    path("home/unit-manager/", views.home_unit_manager, name="home_unit_manager"),
+    path("home/project-manager/", views.home_project_manager, name="home_project_manager"),
+    path("home/municipal-official/", views.home_municipal_official, name="home_municipal_official"),
+    path("home/administrator/", views.home_administrator, name="home_administrator"),
+    path("home/no-role/", views.home_no_role, name="home_no_role"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

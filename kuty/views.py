@@ -1,0 +1,76 @@
+"""Entry pages: the root redirect, each role's home page and the health check.
+
+Home pages are composed here (not in a lower app) because they show several layers at once.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection, transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from organisations.access import get_access, home_url_name
+from organisations.models import Role
+
+
+@require_GET
+def root(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect(home_url_name(request.user))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(home_url_name(request.user))
+
+
+def _role_home(request: HttpRequest, role: str, template: str) -> HttpResponse:
+    access = get_access(request.user)
+    if role not in access.roles:
+        raise Http404
+    return render(request, template, {"role": role, "access": access})
+
+
+@login_required
+def home_counsellor(request: HttpRequest) -> HttpResponse:
+    return _role_home(request, Role.COUNSELLOR, "home/counsellor.html")
+
+
+@login_required
+def home_unit_manager(request: HttpRequest) -> HttpResponse:
+    return _role_home(request, Role.UNIT_MANAGER, "home/unit_manager.html")
+
+
+@login_required
+def home_project_manager(request: HttpRequest) -> HttpResponse:
+    return _role_home(request, Role.PROJECT_MANAGER, "home/project_manager.html")
+
+
+@login_required
+def home_municipal_official(request: HttpRequest) -> HttpResponse:
+    return _role_home(request, Role.MUNICIPAL_OFFICIAL, "home/municipal_official.html")
+
+
+@login_required
+def home_administrator(request: HttpRequest) -> HttpResponse:
+    return _role_home(request, Role.ADMINISTRATOR, "home/administrator.html")
+
+
+@login_required
+def home_no_role(request: HttpRequest) -> HttpResponse:
+    return render(request, "home/no_role.html")
+
+
+@transaction.non_atomic_requests
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
