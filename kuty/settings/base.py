@@ -145,6 +145,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # KUTY's own settings.
+# Which kind of deployment this is: demo data refuses to run in "production".
+KUTY_ENVIRONMENT = "local"
 ACCESS_LOG_RETENTION_YEARS = env.int("ACCESS_LOG_RETENTION_YEARS", default=12)
 RECORD_RETENTION_YEARS = env.int("RECORD_RETENTION_YEARS", default=10)
 

@@ -11,6 +11,7 @@ if not SECRET_KEY or SECRET_KEY.startswith("insecure"):
         "DJANGO_SECRET_KEY must be set for production (a long random string)."
     )
 DEBUG = False
+KUTY_ENVIRONMENT = "production"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 DATABASES = {"default": env.db("DATABASE_URL")}

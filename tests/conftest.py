@@ -1,0 +1,64 @@
+"""Shared fixtures.
+
+REQUIRE_SERVICES=1 (CI) turns every skip for a missing service (PostgreSQL, Redis, Chromium)
+into a failure, so a green run cannot hide a test that did not run.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.db import connection
+
+from tests.organisations.factories import (
+    RoleAssignmentFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def need_service(reason: str) -> None:
+    """Skip the test for a missing service, or fail it when services are required."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Allow the test database's flush to clear the access log (see audit migration 0002)."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_accesslog_maintenance")
+        cursor.execute(
+            "INSERT INTO audit_accesslog_maintenance (reason) VALUES ('test database')"
+        )
+    if REQUIRE_SERVICES and connection.vendor != "postgresql":
+        pytest.fail("REQUIRE_SERVICES=1 but the tests do not run on PostgreSQL")
+
+
+@pytest.fixture
+def unit(db):  # type: ignore[no-untyped-def]
+    return UnitFactory()
+
+
+@pytest.fixture
+def other_unit(db):  # type: ignore[no-untyped-def]
+    return UnitFactory()
+
+
+@pytest.fixture
+def counsellor(unit):  # type: ignore[no-untyped-def]
+    user = UserFactory(username="alice")
+    RoleAssignmentFactory(user=user, role="counsellor", unit=unit)
+    return user
+
+
+@pytest.fixture
+def outsider(other_unit):  # type: ignore[no-untyped-def]
+    """A counsellor of another unit: must get 404 for everything of ``unit``."""
+    user = UserFactory(username="charlie")
+    RoleAssignmentFactory(user=user, role="counsellor", unit=other_unit)
+    return user
