@@ -79,6 +79,7 @@ class ProjectFactory(DjangoModelFactory):
     class Meta:
         model = Project
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"proj{n}")
     name = factory.Sequence(lambda n: f"Hanke {n}")
