@@ -140,6 +140,16 @@ class Client(EntryData):
         default=False,
         help_text=_("Address and phone are shown only to the responsible counsellor."),
     )
+    registered_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="registered_clients",
+        verbose_name=_("registering unit"),
+        help_text=_(
+            "The unit that registered the client; its staff see the client before "
+            "any period starts."
+        ),
+    )
     responsible_counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

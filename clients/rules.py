@@ -1,0 +1,172 @@
+"""The law's rules for a period (DOMAIN.md §2), checked against the dated rule set.
+
+Used by forms, services and imports alike, so every path gives the same message.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .models import Period, PeriodRuleSet, PeriodStatus
+
+
+@dataclass(frozen=True)
+class RuleViolation:
+    field: str | None
+    message: str
+
+
+def rule_set_for(start_date: datetime.date) -> PeriodRuleSet:
+    rule_set = (
+        PeriodRuleSet.objects.filter(valid_from__lte=start_date).order_by("-valid_from").first()
+    )
+    if rule_set is None:
+        rule_set = PeriodRuleSet.objects.order_by("valid_from").first()
+    if rule_set is None:  # pragma: no cover - the data migration always creates them
+        raise LookupError("No period rule set in the database")
+    return rule_set
+
+
+def _number(value: Decimal | int) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".") if isinstance(value, Decimal) else str(value)
+    return text.replace(".", ",")
+
+
+def check_period(
+    *,
+    start_date: datetime.date | None,
+    end_date: datetime.date | None,
+    days_per_week: int | None,
+    hours_per_day: Decimal | None,
+    weekdays: str = "",
+) -> list[RuleViolation]:
+    """Every rule the placement breaks, each with a message a counsellor understands."""
+    violations: list[RuleViolation] = []
+    if start_date is None or end_date is None:
+        return violations
+    rules = rule_set_for(start_date)
+    if end_date <= start_date:
+        violations.append(RuleViolation("end_date", _("The period must end after it starts.")))
+    else:
+        shortest = start_date + relativedelta(months=rules.min_months) - datetime.timedelta(days=1)
+        longest = start_date + relativedelta(months=rules.max_months) - datetime.timedelta(days=1)
+        if end_date < shortest:
+            violations.append(
+                RuleViolation(
+                    "end_date",
+                    _(
+                        "A period lasts at least %(months)s months: with this start date it "
+                        "can end on %(date)s at the earliest."
+                    )
+                    % {
+                        "months": rules.min_months,
+                        "date": date_format(shortest, "SHORT_DATE_FORMAT"),
+                    },
+                )
+            )
+        if end_date > longest:
+            violations.append(
+                RuleViolation(
+                    "end_date",
+                    _(
+                        "A period lasts at most %(months)s months: with this start date it "
+                        "must end by %(date)s. A new period can follow."
+                    )
+                    % {
+                        "months": rules.max_months,
+                        "date": date_format(longest, "SHORT_DATE_FORMAT"),
+                    },
+                )
+            )
+    if days_per_week is not None and not (
+        rules.min_days_per_week <= days_per_week <= rules.max_days_per_week
+    ):
+        violations.append(
+            RuleViolation(
+                "days_per_week",
+                _(
+                    "Rehabilitative work activity is organised on %(min)s–%(max)s days a week "
+                    "for a period starting on %(date)s."
+                )
+                % {
+                    "min": rules.min_days_per_week,
+                    "max": rules.max_days_per_week,
+                    "date": date_format(start_date, "SHORT_DATE_FORMAT"),
+                },
+            )
+        )
+    if hours_per_day is not None and not (
+        rules.min_hours_per_day <= hours_per_day <= rules.max_hours_per_day
+    ):
+        violations.append(
+            RuleViolation(
+                "hours_per_day",
+                _("A day lasts %(min)s–%(max)s hours, travel not included.")
+                % {
+                    "min": _number(rules.min_hours_per_day),
+                    "max": _number(rules.max_hours_per_day),
+                },
+            )
+        )
+    if (
+        days_per_week is not None
+        and hours_per_day is not None
+        and days_per_week * hours_per_day > rules.max_hours_per_week
+    ):
+        violations.append(
+            RuleViolation(
+                "hours_per_day",
+                _(
+                    "%(days)s days of %(hours)s hours make %(total)s hours a week; the most "
+                    "allowed is %(max)s hours."
+                )
+                % {
+                    "days": days_per_week,
+                    "hours": _number(hours_per_day),
+                    "total": _number(days_per_week * hours_per_day),
+                    "max": _number(rules.max_hours_per_week),
+                },
+            )
+        )
+    if weekdays:
+        if len(set(weekdays)) != len(weekdays) or not set(weekdays) <= set("1234567"):
+            violations.append(RuleViolation("weekdays", _("Choose each weekday at most once.")))
+        elif days_per_week is not None and len(weekdays) != days_per_week:
+            violations.append(
+                RuleViolation(
+                    "weekdays",
+                    _("Choose as many weekdays as there are days a week (%(days)s).")
+                    % {"days": days_per_week},
+                )
+            )
+    return violations
+
+
+def overlapping_periods(
+    *,
+    client_id: int,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    exclude_id: int | None = None,
+) -> list[Period]:
+    """The client's other live periods (not draft, not ended before ``start_date``) that
+    overlap the given dates."""
+    periods = (
+        Period.objects.filter(client_id=client_id, start_date__lte=end_date)
+        .exclude(status=PeriodStatus.DRAFT)
+        .filter(
+            Q(exit_date__isnull=True, end_date__gte=start_date)
+            | Q(exit_date__isnull=False, exit_date__gte=start_date)
+        )
+        .select_related("unit")
+    )
+    if exclude_id is not None:
+        periods = periods.exclude(id=exclude_id)
+    return list(periods)
