@@ -8,374 +8,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("clients", "0002_period_rules"),
-        ("organisations", "0001_initial"),
+        ('organisations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PlanType",
+            name='ClientGoal',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
-                ("name_fi", models.CharField(max_length=200, verbose_name="name in Finnish")),
-                ("name_sv", models.CharField(max_length=200, verbose_name="name in Swedish")),
-                ("name_en", models.CharField(max_length=200, verbose_name="name in English")),
-                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
-                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('text', models.TextField(verbose_name='goal')),
+                ('gas_minus_2', models.CharField(blank=True, max_length=300, verbose_name='−2: much less than expected')),
+                ('gas_minus_1', models.CharField(blank=True, max_length=300, verbose_name='−1: somewhat less than expected')),
+                ('gas_0', models.CharField(blank=True, max_length=300, verbose_name='0: the expected outcome')),
+                ('gas_plus_1', models.CharField(blank=True, max_length=300, verbose_name='+1: somewhat more than expected')),
+                ('gas_plus_2', models.CharField(blank=True, max_length=300, verbose_name='+2: much more than expected')),
+                ('attainment', models.SmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-2), django.core.validators.MaxValueValidator(2)], verbose_name='attainment')),
             ],
             options={
-                "verbose_name": "plan type",
-                "verbose_name_plural": "plan types",
-                "ordering": ["code"],
+                'verbose_name': "client's goal",
+                'verbose_name_plural': "client's goals",
+                'ordering': ['order', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="ActivationPlan",
+            name='FollowUpMeeting',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
-                (
-                    "client_agreed_on",
-                    models.DateField(blank=True, null=True, verbose_name="client agreed on"),
-                ),
-                (
-                    "organiser_representative",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="organiser's representative"
-                    ),
-                ),
-                (
-                    "organiser_agreed_on",
-                    models.DateField(blank=True, null=True, verbose_name="organiser agreed on"),
-                ),
-                (
-                    "employment_authority_representative",
-                    models.CharField(
-                        blank=True,
-                        max_length=200,
-                        verbose_name="employment authority's representative",
-                    ),
-                ),
-                (
-                    "employment_authority_agreed_on",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="employment authority agreed on"
-                    ),
-                ),
-                (
-                    "support_person",
-                    models.CharField(blank=True, max_length=200, verbose_name="support person"),
-                ),
-                ("education_history", models.TextField(blank=True, verbose_name="education")),
-                ("work_history", models.TextField(blank=True, verbose_name="work history")),
-                (
-                    "earlier_services",
-                    models.TextField(blank=True, verbose_name="earlier services and their effect"),
-                ),
-                ("activity_goal", models.TextField(verbose_name="goal of the activity")),
-                (
-                    "support_and_guidance",
-                    models.TextField(verbose_name="support and guidance given"),
-                ),
-                (
-                    "next_follow_up",
-                    models.DateField(blank=True, null=True, verbose_name="next follow-up meeting"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="created by",
-                    ),
-                ),
-                (
-                    "employment_authority",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="organisations.employmentauthority",
-                        verbose_name="employment authority",
-                    ),
-                ),
-                (
-                    "organiser",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="organisations.organiser",
-                        verbose_name="organiser",
-                    ),
-                ),
-                (
-                    "period",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="plan",
-                        to="clients.period",
-                        verbose_name="period",
-                    ),
-                ),
-                (
-                    "plan_type",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="activation_plans.plantype",
-                        verbose_name="plan type",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('date', models.DateField(verbose_name='date')),
+                ('participants', models.CharField(blank=True, max_length=300, verbose_name='participants')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('is_24_month_review', models.BooleanField(default=False, verbose_name='24-month review')),
+                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
             ],
             options={
-                "verbose_name": "activation plan",
-                "verbose_name_plural": "activation plans",
-                "ordering": ["-period__start_date"],
+                'verbose_name': 'follow-up meeting',
+                'verbose_name_plural': 'follow-up meetings',
+                'ordering': ['-date'],
             },
         ),
         migrations.CreateModel(
-            name="ClientGoal",
+            name='GoalAttainment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                ("text", models.TextField(verbose_name="goal")),
-                (
-                    "gas_minus_2",
-                    models.CharField(
-                        blank=True, max_length=300, verbose_name="−2: much less than expected"
-                    ),
-                ),
-                (
-                    "gas_minus_1",
-                    models.CharField(
-                        blank=True, max_length=300, verbose_name="−1: somewhat less than expected"
-                    ),
-                ),
-                (
-                    "gas_0",
-                    models.CharField(
-                        blank=True, max_length=300, verbose_name="0: the expected outcome"
-                    ),
-                ),
-                (
-                    "gas_plus_1",
-                    models.CharField(
-                        blank=True, max_length=300, verbose_name="+1: somewhat more than expected"
-                    ),
-                ),
-                (
-                    "gas_plus_2",
-                    models.CharField(
-                        blank=True, max_length=300, verbose_name="+2: much more than expected"
-                    ),
-                ),
-                (
-                    "attainment",
-                    models.SmallIntegerField(
-                        blank=True,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(-2),
-                            django.core.validators.MaxValueValidator(2),
-                        ],
-                        verbose_name="attainment",
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="goals",
-                        to="activation_plans.activationplan",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('score', models.SmallIntegerField(validators=[django.core.validators.MinValueValidator(-2), django.core.validators.MaxValueValidator(2)], verbose_name='score')),
             ],
             options={
-                "verbose_name": "client's goal",
-                "verbose_name_plural": "client's goals",
-                "ordering": ["order", "id"],
+                'verbose_name': 'goal attainment',
+                'verbose_name_plural': 'goal attainments',
             },
         ),
         migrations.CreateModel(
-            name="FollowUpMeeting",
+            name='PlanType',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("date", models.DateField(verbose_name="date")),
-                (
-                    "participants",
-                    models.CharField(blank=True, max_length=300, verbose_name="participants"),
-                ),
-                ("notes", models.TextField(blank=True, verbose_name="notes")),
-                (
-                    "is_24_month_review",
-                    models.BooleanField(default=False, verbose_name="24-month review"),
-                ),
-                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded")),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="follow_ups",
-                        to="activation_plans.activationplan",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
+                ('name_fi', models.CharField(max_length=200, verbose_name='name in Finnish')),
+                ('name_sv', models.CharField(max_length=200, verbose_name='name in Swedish')),
+                ('name_en', models.CharField(max_length=200, verbose_name='name in English')),
+                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
+                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
             ],
             options={
-                "verbose_name": "follow-up meeting",
-                "verbose_name_plural": "follow-up meetings",
-                "ordering": ["-date"],
+                'verbose_name': 'plan type',
+                'verbose_name_plural': 'plan types',
+                'ordering': ['code'],
             },
         ),
         migrations.CreateModel(
-            name="GoalAttainment",
+            name='PlanVersion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "score",
-                    models.SmallIntegerField(
-                        validators=[
-                            django.core.validators.MinValueValidator(-2),
-                            django.core.validators.MaxValueValidator(2),
-                        ],
-                        verbose_name="score",
-                    ),
-                ),
-                (
-                    "goal",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="attainments",
-                        to="activation_plans.clientgoal",
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="attainments",
-                        to="activation_plans.followupmeeting",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(verbose_name='version')),
+                ('snapshot', models.JSONField(verbose_name='content')),
+                ('changes', models.JSONField(default=list, verbose_name='changes')),
+                ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='changed')),
             ],
             options={
-                "verbose_name": "goal attainment",
-                "verbose_name_plural": "goal attainments",
+                'verbose_name': 'plan version',
+                'verbose_name_plural': 'plan versions',
+                'ordering': ['-version'],
             },
         ),
         migrations.CreateModel(
-            name="PlanVersion",
+            name='ActivationPlan',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveIntegerField(verbose_name="version")),
-                ("snapshot", models.JSONField(verbose_name="content")),
-                ("changes", models.JSONField(default=list, verbose_name="changes")),
-                ("changed_at", models.DateTimeField(auto_now_add=True, verbose_name="changed")),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "plan",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="versions",
-                        to="activation_plans.activationplan",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('client_agreed_on', models.DateField(blank=True, null=True, verbose_name='client agreed on')),
+                ('organiser_representative', models.CharField(blank=True, max_length=200, verbose_name="organiser's representative")),
+                ('organiser_agreed_on', models.DateField(blank=True, null=True, verbose_name='organiser agreed on')),
+                ('employment_authority_representative', models.CharField(blank=True, max_length=200, verbose_name="employment authority's representative")),
+                ('employment_authority_agreed_on', models.DateField(blank=True, null=True, verbose_name='employment authority agreed on')),
+                ('support_person', models.CharField(blank=True, max_length=200, verbose_name='support person')),
+                ('education_history', models.TextField(blank=True, verbose_name='education')),
+                ('work_history', models.TextField(blank=True, verbose_name='work history')),
+                ('earlier_services', models.TextField(blank=True, verbose_name='earlier services and their effect')),
+                ('activity_goal', models.TextField(verbose_name='goal of the activity')),
+                ('support_and_guidance', models.TextField(verbose_name='support and guidance given')),
+                ('next_follow_up', models.DateField(blank=True, null=True, verbose_name='next follow-up meeting')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                ('employment_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.employmentauthority', verbose_name='employment authority')),
+                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organiser', verbose_name='organiser')),
             ],
             options={
-                "verbose_name": "plan version",
-                "verbose_name_plural": "plan versions",
-                "ordering": ["-version"],
+                'verbose_name': 'activation plan',
+                'verbose_name_plural': 'activation plans',
+                'ordering': ['-period__start_date'],
             },
-        ),
-        migrations.AddConstraint(
-            model_name="clientgoal",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("attainment__isnull", True),
-                    models.Q(("attainment__gte", -2), ("attainment__lte", 2)),
-                    _connector="OR",
-                ),
-                name="goal_attainment_gas_range",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="goalattainment",
-            constraint=models.UniqueConstraint(fields=("meeting", "goal"), name="attainment_once"),
-        ),
-        migrations.AddConstraint(
-            model_name="goalattainment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("score__gte", -2), ("score__lte", 2)),
-                name="attainment_gas_range",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="activationplan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("activity_goal", ""), _negated=True),
-                    models.Q(("support_and_guidance", ""), _negated=True),
-                ),
-                name="plan_has_goal_and_support",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="planversion",
-            constraint=models.UniqueConstraint(
-                fields=("plan", "version"), name="plan_version_unique"
-            ),
         ),
     ]
