@@ -35,6 +35,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("activation_plans", "0001_initial")]
+    dependencies = [("activation_plans", "0002_initial")]
 
     operations = [migrations.RunPython(forwards, backwards)]
