@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "audit",
     "clients",
     "activation_plans",
+    "guidance",
     "reporting",
     "kuty",
 ]
