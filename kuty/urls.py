@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("clients/", include("clients.urls")),
     path("plans/", include("activation_plans.urls")),
+    path("guidance/", include("guidance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
