@@ -1,0 +1,88 @@
+# KUTY: the verbs people look for. `make help` lists them.
+#
+# Everything runs from the project's own virtual environment in .venv. The stamp files in .venv
+# make pip run again only when a requirements file changes.
+
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help venv venv-dev messages run test lint worker beat demo migrate
+
+help:
+	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:8000"
+	@echo "make test      run the tests (DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make lint      ruff check and ruff format --check"
+	@echo "make demo      migrate and load the demo data"
+	@echo "make migrate   apply database migrations"
+	@echo "make messages  compile translations (needs gettext)"
+	@echo "make worker    Celery worker (needs CELERY_BROKER_URL)"
+	@echo "make beat      Celery beat, the periodic task scheduler (needs CELERY_BROKER_URL)"
+	@echo "make venv      .venv with the application's requirements"
+	@echo "make venv-dev  .venv with the development requirements (tests, lint)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-app: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# requirements-dev.txt includes requirements.txt, so this stamp covers the application's too.
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-app
+
+venv: $(VENV)/.installed-app
+
+venv-dev: $(VENV)/.installed-dev
+
+# Compiles every .po file outside .venv. Without any .po files there is nothing to do.
+messages: venv
+	@if [ -z "$$(find . -path ./$(VENV) -prune -o -path ./.git -prune -o -name '*.po' -print -quit)" ]; then \
+		echo "messages: no .po files yet, nothing to compile"; \
+	elif ! command -v msgfmt >/dev/null 2>&1; then \
+		echo "messages: msgfmt not found. Install gettext: apt-get install gettext" >&2; \
+		exit 1; \
+	else \
+		$(MANAGE) compilemessages --ignore=$(VENV); \
+	fi
+
+migrate: venv
+	$(MANAGE) migrate
+
+demo: migrate
+	$(MANAGE) demo_data
+
+run: venv messages demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# The database comes from DATABASE_URL when it is set (PostgreSQL in CI), SQLite otherwise.
+test: venv-dev messages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: venv-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+define need_broker
+	@if [ -z "$$CELERY_BROKER_URL" ] && ! grep -qs '^CELERY_BROKER_URL=.' .env; then \
+		echo "$@: set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) in the environment or .env" >&2; \
+		exit 1; \
+	fi
+endef
+
+worker: venv
+	$(need_broker)
+	$(VENV)/bin/celery -A kuty worker -l info
+
+beat: venv
+	$(need_broker)
+	$(VENV)/bin/celery -A kuty beat -l info
