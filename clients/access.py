@@ -44,7 +44,7 @@ def get_client_for_user(user: User | AnonymousUser, client_uuid: uuid.UUID | str
     try:
         return (
             clients_visible_to(user)
-            .select_related("home_municipality", "responsible_counsellor")
+            .select_related("home_municipality", "responsible_counsellor", "registered_unit")
             .get(uuid=client_uuid)
         )
     except (Client.DoesNotExist, ValueError):
