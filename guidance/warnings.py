@@ -1,0 +1,277 @@
+"""Attendance warnings a counsellor must see (DOMAIN.md §3, interfaces.md §3 flags).
+
+- ``sick_over_3_days_uncertified``: ``sick`` (own notice, no certificate) on more than 3
+  consecutive planned days. A certificate is needed from the 4th day.
+- ``child_sick_over_4_days``: ``child_sick`` on more than 4 consecutive planned days.
+- ``unjustified_absence``: any ``unjustified`` day; consecutive ones are one warning.
+
+**Consecutive planned days.** A run is counted along the period's planned days in date order
+(:mod:`guidance.calendar`): its weekdays within its dates, except public holidays and the unit's
+closure days. A day outside the plan that has a record anyway (a client who came on an extra
+day, an imported period whose weekdays are not known) is taken as planned, unless the record
+says ``not_organised``. So a holiday or a closure day inside a sickness neither counts in the
+run nor breaks it, and neither do the days between the client's weekdays: sick on Monday,
+Wednesday, Friday and the next Monday is four days in a row for a Mon/Wed/Fri period. A planned
+day with another status, or with no record yet, ends the run.
+
+A run is looked for up to :data:`WINDOW_MARGIN` around the asked range, so that a run across a
+month's border is seen whole; a warning is given for a run that has at least one day in the
+range. The software flags; a person decides (DOMAIN.md §3).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from clients.models import Client, Period, PeriodStatus
+from organisations.models import ClosureDay
+
+from .calendar import finnish_holidays, scheduled_days
+from .models import AttendanceRecord, AttendanceStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+SICK_OVER_3_DAYS = "sick_over_3_days_uncertified"
+CHILD_SICK_OVER_4_DAYS = "child_sick_over_4_days"
+UNJUSTIFIED_ABSENCE = "unjustified_absence"
+
+# The longest run of each status that is not yet a warning.
+LONGEST_ALLOWED_RUN: dict[str, int] = {
+    AttendanceStatus.SICK: 3,
+    AttendanceStatus.CHILD_SICK: 4,
+    AttendanceStatus.UNJUSTIFIED: 0,
+}
+_KIND_OF_STATUS = {
+    AttendanceStatus.SICK: SICK_OVER_3_DAYS,
+    AttendanceStatus.CHILD_SICK: CHILD_SICK_OVER_4_DAYS,
+    AttendanceStatus.UNJUSTIFIED: UNJUSTIFIED_ABSENCE,
+}
+WARNING_STATUSES = tuple(LONGEST_ALLOWED_RUN)
+WINDOW_MARGIN = datetime.timedelta(days=35)
+CLIENT_PAGE_DAYS = 90
+HOME_PAGE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class AttendanceWarning:
+    """One run of absences that needs a person's attention."""
+
+    kind: str
+    period_id: int
+    client_id: int
+    first: datetime.date
+    last: datetime.date
+    days: int
+
+    @property
+    def title(self) -> str:
+        return {
+            SICK_OVER_3_DAYS: _("Sick over 3 days without a certificate"),
+            CHILD_SICK_OVER_4_DAYS: _("Child sick over 4 days"),
+            UNJUSTIFIED_ABSENCE: _("Unjustified absence"),
+        }[self.kind]
+
+    @property
+    def dates(self) -> str:
+        first = date_format(self.first, "SHORT_DATE_FORMAT")
+        if self.first == self.last:
+            return first
+        return f"{first}–{date_format(self.last, 'SHORT_DATE_FORMAT')}"
+
+    @property
+    def message(self) -> str:
+        """The warning as a sentence, e.g. for the client page."""
+        values = {"days": self.days, "dates": self.dates}
+        if self.kind == SICK_OVER_3_DAYS:
+            return (
+                _(
+                    "Sick on %(days)d planned days in a row without a certificate (%(dates)s). "
+                    "A certificate is needed from the 4th day."
+                )
+                % values
+            )
+        if self.kind == CHILD_SICK_OVER_4_DAYS:
+            return (
+                _(
+                    "Child sick on %(days)d planned days in a row (%(dates)s); "
+                    "at most 4 days are allowed."
+                )
+                % values
+            )
+        return (
+            ngettext(
+                "Unjustified absence on %(dates)s.",
+                "Unjustified absence on %(days)d planned days in a row (%(dates)s).",
+                self.days,
+            )
+            % values
+        )
+
+
+@dataclass(frozen=True)
+class ClientWarnings:
+    """A client and their warnings, for lists such as a home page."""
+
+    client: Client
+    warnings: list[AttendanceWarning]
+
+
+def period_warnings(
+    period: Period,
+    statuses: Mapping[datetime.date, str],
+    *,
+    first: datetime.date,
+    last: datetime.date,
+    not_organised: Collection[datetime.date],
+) -> list[AttendanceWarning]:
+    """The warnings of one period whose runs have a day in ``[first, last]``.
+
+    ``statuses``: the period's records by date around the range (at least
+    :data:`WINDOW_MARGIN` on both sides for runs across the range's borders);
+    ``not_organised``: the holidays and the unit's closure days in the same window.
+    """
+    if not statuses:
+        return []
+    window_first, window_last = min(statuses), max(statuses)
+    days = {
+        day for day in scheduled_days(period, window_first, window_last) if day not in not_organised
+    }
+    days.update(day for day, status in statuses.items() if status != AttendanceStatus.NOT_ORGANISED)
+    days.difference_update(
+        day for day, status in statuses.items() if status == AttendanceStatus.NOT_ORGANISED
+    )
+    runs: list[tuple[str, list[datetime.date]]] = []
+    for day in sorted(days):
+        status = statuses.get(day, "")
+        if runs and runs[-1][0] == status and status:
+            runs[-1][1].append(day)
+        else:
+            runs.append((status, [day]))
+    found: list[AttendanceWarning] = []
+    for status, run in runs:
+        if status not in LONGEST_ALLOWED_RUN or len(run) <= LONGEST_ALLOWED_RUN[status]:
+            continue
+        if run[0] <= last and run[-1] >= first:
+            found.append(
+                AttendanceWarning(
+                    kind=_KIND_OF_STATUS[status],
+                    period_id=period.pk,
+                    client_id=period.client_id,
+                    first=run[0],
+                    last=run[-1],
+                    days=len(run),
+                )
+            )
+    return found
+
+
+def attendance_warnings(
+    period_ids: Iterable[int], first: datetime.date, last: datetime.date
+) -> dict[int, list[AttendanceWarning]]:
+    """The warnings of each period whose runs have a day in ``[first, last]``, by period id.
+
+    Three queries whatever the number of periods. Periods without warnings are left out.
+    """
+    ids = list(period_ids)
+    if not ids:
+        return {}
+    window_first, window_last = first - WINDOW_MARGIN, last + WINDOW_MARGIN
+    periods = list(
+        Period.objects.filter(id__in=ids).only(
+            "id",
+            "client_id",
+            "unit_id",
+            "start_date",
+            "end_date",
+            "exit_date",
+            "weekdays",
+            "days_per_week",
+        )
+    )
+    statuses: dict[int, dict[datetime.date, str]] = defaultdict(dict)
+    for period_id, day, status in AttendanceRecord.objects.filter(
+        period_id__in=ids, date__range=(window_first, window_last)
+    ).values_list("period_id", "date", "status"):
+        statuses[period_id][day] = status
+    if not any(
+        status in LONGEST_ALLOWED_RUN
+        for records in statuses.values()
+        for status in records.values()
+    ):
+        return {}
+    holidays = set(finnish_holidays(window_first, window_last))
+    closed: dict[int, set[datetime.date]] = defaultdict(set)
+    for unit_id, day in ClosureDay.objects.filter(
+        unit_id__in={p.unit_id for p in periods}, date__range=(window_first, window_last)
+    ).values_list("unit_id", "date"):
+        closed[unit_id].add(day)
+    result: dict[int, list[AttendanceWarning]] = {}
+    for period in periods:
+        found = period_warnings(
+            period,
+            statuses.get(period.pk, {}),
+            first=first,
+            last=last,
+            not_organised=holidays | closed[period.unit_id],
+        )
+        if found:
+            result[period.pk] = found
+    return result
+
+
+def client_attendance_warnings(client: Client, today: datetime.date) -> list[AttendanceWarning]:
+    """The client's warnings of the last :data:`CLIENT_PAGE_DAYS` days, oldest first, for the
+    client page. The caller has checked that the user may see the client."""
+    first = today - datetime.timedelta(days=CLIENT_PAGE_DAYS - 1)
+    period_ids = Period.objects.filter(
+        client=client, start_date__lte=today, end_date__gte=first
+    ).exclude(status=PeriodStatus.DRAFT)
+    found = attendance_warnings(period_ids.values_list("id", flat=True), first, today)
+    return sorted(
+        (warning for warnings in found.values() for warning in warnings),
+        key=lambda w: (w.first, w.kind),
+    )
+
+
+def units_warning_clients(unit_ids: Iterable[int], today: datetime.date) -> list[ClientWarnings]:
+    """Clients of ``unit_ids`` with a warning in the last :data:`HOME_PAGE_DAYS` days, by name,
+    for a home page. ``unit_ids`` must already be the user's (``access.client_unit_ids``).
+
+    Five queries whatever the number of clients.
+    """
+    first = today - datetime.timedelta(days=HOME_PAGE_DAYS - 1)
+    period_ids = list(
+        Period.objects.filter(
+            unit_id__in=list(unit_ids),
+            start_date__lte=today,
+            attendance__date__range=(first, today),
+            attendance__status__in=WARNING_STATUSES,
+        )
+        .exclude(status=PeriodStatus.DRAFT)
+        .values_list("id", flat=True)
+        .distinct()
+    )
+    found = attendance_warnings(period_ids, first, today)
+    by_client: dict[int, list[AttendanceWarning]] = defaultdict(list)
+    for warnings in found.values():
+        for warning in warnings:
+            by_client[warning.client_id].append(warning)
+    if not by_client:
+        return []
+    clients = Client.objects.filter(id__in=by_client).order_by("last_name", "first_name", "id")
+    return [
+        ClientWarnings(
+            client=client,
+            warnings=sorted(by_client[client.pk], key=lambda w: (w.first, w.kind)),
+        )
+        for client in clients
+    ]
