@@ -37,6 +37,7 @@ from organisations.models import Role
 from . import selectors, services
 from .access import can_edit_client, get_client_for_user, may_see_contact_details
 from .forms import ClientFilterForm, ClientForm, ClientSearchForm
+from .page_sections import render_client_page_sections
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -206,13 +207,15 @@ def client_detail(request: HttpRequest, code: UUID) -> HttpResponse:
     access_log_record(
         action=Action.VIEW, request=request, client_uuid=client.uuid, obj=client, detail="page"
     )
+    can_edit = can_edit_client(request.user, client)
     context = {
         "client": client,
         "age": client.age_on(timezone.localdate()),
         "periods": periods,
         "current_period": selectors.current_period(periods),
         "units": units,
-        "can_edit": can_edit_client(request.user, client),
+        "can_edit": can_edit,
+        "sections": render_client_page_sections(request, client, can_edit=can_edit),
         "show_contact_details": may_see_contact_details(request.user, client),
         "can_see_access_log": _may_see_access_log(request, (u.pk for u in units)),
         **_plan_links(client),

@@ -18,4 +18,9 @@ app.conf.beat_schedule = {
         "task": "kuty.tasks.heartbeat",
         "schedule": crontab(minute="*/15"),
     },
+    # Agreed plans whose start date has come become active.
+    "activation-plans-activate-due": {
+        "task": "activation_plans.tasks.activate_due_plans",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }

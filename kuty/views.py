@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from activation_plans.selectors import reminders_for
 from organisations.access import get_access, home_url_name
 from organisations.models import Role
 
@@ -35,12 +37,22 @@ def _role_home(request: HttpRequest, role: str, template: str) -> HttpResponse:
 
 @login_required
 def home_counsellor(request: HttpRequest) -> HttpResponse:
-    return _role_home(request, Role.COUNSELLOR, "home/counsellor.html")
+    access = get_access(request.user)
+    if Role.COUNSELLOR not in access.roles:
+        raise Http404
+    reminders = reminders_for(user=request.user, today=timezone.localdate())
+    context = {"role": Role.COUNSELLOR, "access": access, "reminders": reminders}
+    return render(request, "home/counsellor.html", context)
 
 
 @login_required
 def home_unit_manager(request: HttpRequest) -> HttpResponse:
-    return _role_home(request, Role.UNIT_MANAGER, "home/unit_manager.html")
+    access = get_access(request.user)
+    if Role.UNIT_MANAGER not in access.roles:
+        raise Http404
+    reminders = reminders_for(user=request.user, today=timezone.localdate())
+    context = {"role": Role.UNIT_MANAGER, "access": access, "reminders": reminders}
+    return render(request, "home/unit_manager.html", context)
 
 
 @login_required

@@ -32,9 +32,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     """Allow the test database's flush to clear the access log (see audit migration 0002)."""
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_accesslog_maintenance")
-        cursor.execute(
-            "INSERT INTO audit_accesslog_maintenance (reason) VALUES ('test database')"
-        )
+        cursor.execute("INSERT INTO audit_accesslog_maintenance (reason) VALUES ('test database')")
     if REQUIRE_SERVICES and connection.vendor != "postgresql":
         pytest.fail("REQUIRE_SERVICES=1 but the tests do not run on PostgreSQL")
 

@@ -66,7 +66,8 @@ def test_the_page_shows_the_summary_with_a_masked_code_and_is_logged(
     assert "Mon, Wed, Fri" in body
     assert "040 555 1234" in body  # no non-disclosure
     assert "Periods and plans" in body
-    assert "Guidance, attendance and transitions" in body
+    assert "Attendance warnings" in body
+    assert "Guidance and plan events" in body
     assert response["Cache-Control"].startswith("max-age=0")
     entry = AccessLogEntry.objects.get(client_uuid=kuty_client.uuid)
     assert (entry.action, entry.user, entry.object_type) == ("view", counsellor, "clients.client")
@@ -208,20 +209,7 @@ def make_plan(period, user):  # type: ignore[no-untyped-def]
     )
 
 
-def test_without_plan_pages_a_plan_is_mentioned_without_a_link(
-    client, counsellor, kuty_client, settings
-):
-    settings.ROOT_URLCONF = "tests.clients.urls_without_plans"
-    make_plan(PeriodFactory(client=kuty_client), counsellor)
-    client.force_login(counsellor)
-    response = client.get(detail_url(kuty_client))
-    assert not response.context["plan_urls_enabled"]
-    assert response.context["plan_create_url"] is None
-    assert "Plan made" in response.content.decode()
-
-
 def test_with_plan_pages_the_page_links_to_them(client, counsellor, kuty_client, settings):
-    settings.ROOT_URLCONF = "tests.clients.urls_with_plans"
     plan = make_plan(PeriodFactory(client=kuty_client), counsellor)
     client.force_login(counsellor)
     body = client.get(detail_url(kuty_client)).content.decode()
@@ -232,7 +220,6 @@ def test_with_plan_pages_the_page_links_to_them(client, counsellor, kuty_client,
 def test_the_page_takes_the_same_queries_for_3_or_30_periods(
     client, counsellor, django_assert_num_queries, settings
 ):
-    settings.ROOT_URLCONF = "tests.clients.urls_with_plans"
     few = ClientFactory(registered_unit=counsellor.role_assignments.get().unit)
     many = ClientFactory(registered_unit=few.registered_unit)
     other_units = [UnitFactory() for _ in range(3)]
@@ -255,6 +242,7 @@ def test_the_page_takes_the_same_queries_for_3_or_30_periods(
     assert len(response.context["periods"]) == 30
 
 
-# session, user, role assignments, client, registering unit, can-edit check, periods (with
-# units and plans), access-log insert, and the request's savepoint and release.
-QUERIES_CLIENT_PAGE = 9
+# The registry's part: session, user, role assignments, client, can-edit check, periods (with
+# units and plans), access-log insert, and the request's savepoint and release (9); guidance's
+# sections: attendance warnings and transition actions (3), the timeline (5).
+QUERIES_CLIENT_PAGE = 17

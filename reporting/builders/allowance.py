@@ -1,0 +1,160 @@
+"""``allowance``: expense allowance (kulukorvaus / toimintaraha) per client (DOMAIN.md §3).
+
+One row per client, unit and benefit: attendance records in the range are grouped in the
+database by the period's client and unit and by the benefit in force (the period's entry
+benefit, else the client's), so a client whose benefit changed between periods gets one row
+per payer. The allowance is the rate of each present day, summed in SQL per rate segment.
+Social-assistance clients are paid by the organiser (toimintaraha), everyone else by Kela.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from clients.models import Benefit
+from guidance.models import AttendanceStatus
+from reporting.models import RateKind
+from reporting.params import ReportParams
+
+from .common import (
+    ABSENCE_CODES,
+    absence_counts,
+    absence_days,
+    data_quality,
+    header,
+    money,
+    rate_cents,
+    scoped_records,
+    suppress,
+)
+
+KIND = "allowance"
+PAYER_ORGANISER = "organiser"
+PAYER_KELA = "kela"
+
+
+def payer_for(benefit: str) -> str:
+    return PAYER_ORGANISER if benefit == Benefit.SOCIAL_ASSISTANCE else PAYER_KELA
+
+
+def _unit_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per-unit totals from the per-client rows (already aggregated in the database)."""
+    units: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        unit = units.setdefault(
+            row["unit_id"],
+            {
+                "unit": row["unit"],
+                "unit_code": row["unit_code"],
+                "client_ids": set(),
+                "present_days": 0,
+                "absence_days": dict.fromkeys(ABSENCE_CODES, 0),
+                "not_organised_days": 0,
+                "cents": 0,
+            },
+        )
+        unit["client_ids"].add(row["client_id"])
+        unit["present_days"] += row["present_days"]
+        for code, days in row["absence_days"].items():
+            unit["absence_days"][code] += days
+        unit["not_organised_days"] += row["not_organised_days"]
+        unit["cents"] += row["cents"]
+    return [
+        {
+            "unit": unit["unit"],
+            "unit_code": unit["unit_code"],
+            "clients": len(unit["client_ids"]),
+            "present_days": unit["present_days"],
+            "absence_days": unit["absence_days"],
+            "not_organised_days": unit["not_organised_days"],
+            "amount": money(unit["cents"]),
+        }
+        for unit in units.values()
+    ]
+
+
+def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "clients": len({row["client_id"] for row in rows}),
+        "present_days": sum(row["present_days"] for row in rows),
+        "amount": money(sum(row["cents"] for row in rows)),
+    }
+
+
+def build_allowance(params: ReportParams, *, include_personal: bool = True) -> dict[str, Any]:
+    present = Q(status=AttendanceStatus.PRESENT)
+    personal = (
+        {
+            "hetu": F("period__client__hetu"),
+            "last_name": F("period__client__last_name"),
+            "first_name": F("period__client__first_name"),
+        }
+        if include_personal
+        else {}
+    )
+    grouped = (
+        scoped_records(params)
+        .annotate(
+            benefit_code=Coalesce(NullIf("period__benefit", Value("")), "period__client__benefit")
+        )
+        .values(
+            "benefit_code",
+            client_id=F("period__client_id"),
+            unit_id=F("period__unit_id"),
+            unit=F("period__unit__name"),
+            unit_code=F("period__unit__code"),
+            **personal,
+        )
+        .annotate(
+            present_days=Count("pk", filter=present),
+            not_organised_days=Count("pk", filter=Q(status=AttendanceStatus.NOT_ORGANISED)),
+            cents=Sum(rate_cents(RateKind.ALLOWANCE, params), filter=present),
+            **absence_counts(),
+        )
+        .order_by(
+            "unit",
+            *(["last_name", "first_name", "hetu"] if include_personal else []),
+            "client_id",
+            "benefit_code",
+        )
+    )
+    rows = [
+        {
+            **row,
+            "benefit": row["benefit_code"] or "unknown",
+            "absence_days": absence_days(row),
+            "cents": row["cents"] or 0,
+        }
+        for row in grouped
+    ]
+    report: dict[str, Any] = header(KIND, params, include_personal=include_personal)
+    if include_personal:
+        report["rows"] = [
+            {
+                "hetu": row["hetu"],
+                "name": f"{row['last_name']} {row['first_name']}".strip(),
+                "unit": row["unit"],
+                "unit_code": row["unit_code"],
+                "benefit": row["benefit"],
+                "payer": payer_for(row["benefit"]),
+                "present_days": row["present_days"],
+                "absence_days": row["absence_days"],
+                "not_organised_days": row["not_organised_days"],
+                "amount": money(row["cents"]),
+            }
+            for row in rows
+        ]
+    report["units"] = _unit_summary(rows)
+    report["totals"] = _totals(rows)
+    report["totals_by_payer"] = {
+        payer: _totals([row for row in rows if payer_for(row["benefit"]) == payer])
+        for payer in (PAYER_KELA, PAYER_ORGANISER)
+    }
+    # Suppression hides small numbers of people in the aggregate parts; days and euros stay.
+    for key in ("units", "totals", "totals_by_payer"):
+        report[key] = suppress(report[key], params.suppress_below, keys=("clients",))
+    report["data_quality"] = suppress(data_quality(params), params.suppress_below)
+    return report

@@ -1,0 +1,145 @@
+"""``attendance``: attendance per unit and per client, with warning flags (DOMAIN.md §3).
+
+Planned days here are the attendance records in the range other than ``not_organised`` (a
+closed unit or a holiday is not a planned day), counted in the database; the attendance rate
+is present / planned days, two decimals. (Planned days the calendar expects but nobody
+recorded are in ``data_quality.planned_days_without_record``.)
+
+Flags, each when it happened inside the range:
+
+- ``unjustified_absence``: any ``unjustified`` day;
+- ``sick_over_3_days_uncertified``: more than 3 planned days in a row of ``sick``;
+- ``child_sick_over_4_days``: more than 4 planned days in a row of ``child_sick``.
+
+The flags are the warnings counsellors see (:func:`guidance.warnings.attendance_warnings`),
+so the report and the client page never disagree: runs are counted along the period's planned
+days of the unit calendar (holidays and closure days neither count nor break a run, a planned
+day with another status or no record ends it), and a run with at least one day in the range is
+flagged. That function reads the records of the in-scope periods around the range in a fixed
+number of queries and finds the runs in Python.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q
+
+from guidance.models import AttendanceStatus
+from guidance.warnings import (
+    CHILD_SICK_OVER_4_DAYS,
+    SICK_OVER_3_DAYS,
+    UNJUSTIFIED_ABSENCE,
+    attendance_warnings,
+)
+from reporting.params import ReportParams
+
+from .common import (
+    absence_counts,
+    absence_days,
+    data_quality,
+    header,
+    scoped_periods,
+    scoped_records,
+    suppress,
+)
+
+KIND = "attendance"
+FLAGS = (UNJUSTIFIED_ABSENCE, SICK_OVER_3_DAYS, CHILD_SICK_OVER_4_DAYS)
+
+PLANNED = ~Q(status=AttendanceStatus.NOT_ORGANISED)
+PRESENT = Q(status=AttendanceStatus.PRESENT)
+
+
+def attendance_rate(present: int, planned: int) -> str:
+    if not planned:
+        return "0.00"
+    return str((Decimal(present) / Decimal(planned)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def _day_counts() -> dict[str, Any]:
+    return {
+        "planned_days": Count("pk", filter=PLANNED),
+        "present_days": Count("pk", filter=PRESENT),
+        "not_organised_days": Count("pk", filter=Q(status=AttendanceStatus.NOT_ORGANISED)),
+        **absence_counts(),
+    }
+
+
+def _days(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "planned_days": row["planned_days"],
+        "present_days": row["present_days"],
+        "absence_days": absence_days(row),
+        "not_organised_days": row["not_organised_days"],
+        "attendance_rate": attendance_rate(row["present_days"], row["planned_days"]),
+    }
+
+
+def run_flags(params: ReportParams) -> set[tuple[int, int, str]]:
+    """(client id, unit id, flag) for every warning of the in-scope periods in the range."""
+    unit_of = dict(scoped_periods(params).values_list("pk", "unit_id"))
+    found = attendance_warnings(unit_of, params.date_from, params.date_to)
+    return {
+        (warning.client_id, unit_of[warning.period_id], warning.kind)
+        for warnings in found.values()
+        for warning in warnings
+    }
+
+
+def build_attendance(params: ReportParams, *, include_personal: bool = True) -> dict[str, Any]:
+    records = scoped_records(params)
+    units = (
+        records.values(
+            unit_id=F("period__unit_id"),
+            unit=F("period__unit__name"),
+            unit_code=F("period__unit__code"),
+        )
+        .annotate(clients=Count("period__client_id", distinct=True), **_day_counts())
+        .order_by("unit", "unit_id")
+    )
+    totals = records.aggregate(clients=Count("period__client_id", distinct=True), **_day_counts())
+    report: dict[str, Any] = header(KIND, params, include_personal=include_personal)
+    report["units"] = [
+        {
+            "unit": row["unit"],
+            "unit_code": row["unit_code"],
+            "clients": row["clients"],
+            **_days(row),
+        }
+        for row in units
+    ]
+    report["totals"] = {"clients": totals["clients"], **_days(totals)}
+    if include_personal:
+        flags = run_flags(params)
+        clients = (
+            records.values(
+                client_id=F("period__client_id"),
+                unit_id=F("period__unit_id"),
+                unit=F("period__unit__name"),
+                unit_code=F("period__unit__code"),
+                hetu=F("period__client__hetu"),
+                last_name=F("period__client__last_name"),
+                first_name=F("period__client__first_name"),
+            )
+            .annotate(**_day_counts())
+            .order_by("unit", "last_name", "first_name", "hetu", "unit_id")
+        )
+        report["clients"] = [
+            {
+                "hetu": row["hetu"],
+                "name": f"{row['last_name']} {row['first_name']}".strip(),
+                "unit": row["unit"],
+                "unit_code": row["unit_code"],
+                **_days(row),
+                "flags": [
+                    flag for flag in FLAGS if (row["client_id"], row["unit_id"], flag) in flags
+                ],
+            }
+            for row in clients
+        ]
+    for key in ("units", "totals"):
+        report[key] = suppress(report[key], params.suppress_below, keys=("clients",))
+    report["data_quality"] = suppress(data_quality(params), params.suppress_below)
+    return report

@@ -1,0 +1,376 @@
+"""What every report builder shares: the scope of periods and records, the report's header,
+counts by sex, rates as SQL expressions, suppression of small counts and data quality.
+
+Scope
+    A period is in the report when it is not a draft, overlaps the range (starts on or before
+    ``to`` and its last day — the exit date, else the planned end — is on or after ``from``)
+    and matches the filters: ``units`` (the period's unit), ``municipality`` (the client's home
+    municipality: the municipal official's view), ``organiser`` (the unit's organiser) and
+    ``project`` (the units of the project; the range stays ``from``–``to``).
+    An attendance record is in the report when its date is in the range and its period matches
+    the same filters.
+
+First and last period
+    A participant's first period in the range is the in-scope period with the earliest start
+    (ties by id), the last one the period with the latest start. Both are picked in the
+    database with ``ROW_NUMBER()`` over the client's periods.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import (
+    ExtractDay,
+    ExtractIsoWeekDay,
+    ExtractMonth,
+    ExtractYear,
+    RowNumber,
+)
+from django.db.models.lookups import LessThan
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.models import Destination, Education, LabourMarketStatus, Period, PeriodStatus, Sex
+from guidance.calendar import finnish_holidays, period_weekdays, planned_days
+from guidance.models import ABSENCE_STATUSES, AttendanceRecord
+from organisations.models import ClosureDay, Unit
+from reporting.models import Rate, RateKind
+from reporting.params import ReportParams
+
+SEX_KEYS = ("total", "woman", "man", "non_binary", "unknown")
+KNOWN_SEXES = (Sex.WOMAN, Sex.MAN, Sex.NON_BINARY)
+ABSENCE_CODES = tuple(str(code) for code in ABSENCE_STATUSES)
+
+
+class ReportError(Exception):
+    """The report cannot be built as asked, for a reason a person can fix (e.g. no rate)."""
+
+
+# --- header -----------------------------------------------------------------------------------
+
+
+def header(kind: str, params: ReportParams, *, include_personal: bool) -> dict[str, Any]:
+    """The keys every JSON report starts with (interfaces.md §3), plus what shaped the figures:
+    ``suppress_below`` and whether personal data is included."""
+    return {
+        "kind": kind,
+        "from": params.date_from.isoformat(),
+        "to": params.date_to.isoformat(),
+        "filters": params.filters,
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "suppress_below": params.suppress_below,
+        "personal_data": include_personal,
+    }
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+def filter_q(params: ReportParams, prefix: str = "") -> Q:
+    """The filters as a Q on Period (``prefix=""``) or across a relation (``"period__"``)."""
+    q = ~Q(**{f"{prefix}status": PeriodStatus.DRAFT})
+    if params.units:
+        q &= Q(**{f"{prefix}unit__code__in": params.units})
+    if params.municipality:
+        q &= Q(**{f"{prefix}client__home_municipality__code": params.municipality})
+    if params.organiser:
+        q &= Q(**{f"{prefix}unit__organiser__code": params.organiser})
+    if params.project:
+        project_units = Unit.objects.filter(projects__code=params.project).values("pk")
+        q &= Q(**{f"{prefix}unit__in": project_units})
+    return q
+
+
+def overlap_q(params: ReportParams, prefix: str = "") -> Q:
+    """Periods whose days (start to exit, else to planned end) touch the range."""
+    return Q(**{f"{prefix}start_date__lte": params.date_to}) & (
+        Q(**{f"{prefix}exit_date__gte": params.date_from})
+        | Q(**{f"{prefix}exit_date__isnull": True, f"{prefix}end_date__gte": params.date_from})
+    )
+
+
+def scoped_periods(params: ReportParams) -> QuerySet[Period]:
+    return Period.objects.filter(filter_q(params) & overlap_q(params))
+
+
+def scoped_records(params: ReportParams) -> QuerySet[AttendanceRecord]:
+    return AttendanceRecord.objects.filter(
+        filter_q(params, "period__"), date__gte=params.date_from, date__lte=params.date_to
+    )
+
+
+def _ranked_period_ids(params: ReportParams, *, first: bool) -> QuerySet[Period]:
+    order = (
+        [F("start_date").asc(), F("pk").asc()]
+        if first
+        else [F("start_date").desc(), F("pk").desc()]
+    )
+    return (
+        scoped_periods(params)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("client_id")], order_by=order))
+        .filter(rank=1)
+        .values("pk")
+    )
+
+
+def first_periods(params: ReportParams) -> QuerySet[Period]:
+    """One period per participant: their first in the range, after filters."""
+    return Period.objects.filter(pk__in=_ranked_period_ids(params, first=True))
+
+
+def last_periods(params: ReportParams) -> QuerySet[Period]:
+    """One period per participant: their last in the range, after filters."""
+    return Period.objects.filter(pk__in=_ranked_period_ids(params, first=False))
+
+
+def age_at(day_field: str, birth_field: str) -> Any:
+    """Age in whole years on ``day_field``, in SQL that SQLite and PostgreSQL both run:
+    the difference of years, minus one if the birthday is still ahead that year
+    (the same rule as ``Client.age_on``)."""
+    day_of_year = ExtractMonth(day_field) * 100 + ExtractDay(day_field)
+    birthday = ExtractMonth(birth_field) * 100 + ExtractDay(birth_field)
+    return (
+        ExtractYear(day_field)
+        - ExtractYear(birth_field)
+        - Case(When(LessThan(day_of_year, birthday), then=Value(1)), default=Value(0))
+    )
+
+
+# --- counting ---------------------------------------------------------------------------------
+
+
+def sex_q(sex: str, field: str = "client__sex") -> Q | None:
+    if sex == "total":
+        return None
+    if sex == "unknown":
+        return ~Q(**{f"{field}__in": KNOWN_SEXES})
+    return Q(**{field: sex})
+
+
+class CountTable:
+    """Named ``Count`` expressions collected into one ``aggregate()`` query and read back
+    as nested dictionaries, e.g. ``{"exits": {"completed": {"total": 3, "woman": 1, ...}}}``."""
+
+    def __init__(self, sex_field: str = "client__sex") -> None:
+        self.sex_field = sex_field
+        self.expressions: dict[str, Count] = {}
+        self.paths: dict[str, tuple[str, ...]] = {}
+
+    def add(self, path: tuple[str, ...], condition: Q | None) -> None:
+        alias = f"c{len(self.expressions)}"
+        self.expressions[alias] = Count("pk", filter=condition)
+        self.paths[alias] = path
+
+    def add_by_sex(self, path: tuple[str, ...], condition: Q | None) -> None:
+        for sex in SEX_KEYS:
+            by_sex = sex_q(sex, self.sex_field)
+            if condition is None:
+                combined = by_sex
+            elif by_sex is None:
+                combined = condition
+            else:
+                combined = condition & by_sex
+            self.add((*path, sex), combined)
+
+    def aggregate(self, queryset: QuerySet[Any]) -> dict[str, Any]:
+        values = queryset.aggregate(**self.expressions) if self.expressions else {}
+        result: dict[str, Any] = {}
+        for alias, path in self.paths.items():
+            node = result
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            node[path[-1]] = values[alias] or 0
+        return result
+
+
+def absence_counts(prefix: str = "") -> dict[str, Count]:
+    """``Count`` per absence code over attendance records, keyed ``absent_<code>``."""
+    return {
+        f"absent_{code}": Count("pk", filter=Q(**{f"{prefix}status": code}))
+        for code in ABSENCE_CODES
+    }
+
+
+def absence_days(row: Mapping[str, Any]) -> dict[str, int]:
+    return {code: row[f"absent_{code}"] or 0 for code in ABSENCE_CODES}
+
+
+def suppress(value: Any, below: int | None, *, keys: tuple[str, ...] | None = None) -> Any:
+    """Replace every count from 1 to ``below - 1`` by None, at any depth.
+
+    With ``keys``, only the counts under those keys (e.g. ``("clients",)``: counts of people,
+    not of days) and inside them are suppressed.
+    """
+    if not below:
+        return value
+    if isinstance(value, dict):
+        return {
+            key: suppress(item, below, keys=None if keys is None or key in keys else keys)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [suppress(item, below, keys=keys) for item in value]
+    if keys is None and isinstance(value, int) and not isinstance(value, bool):
+        return None if 0 < value < below else value
+    return value
+
+
+# --- money ------------------------------------------------------------------------------------
+
+
+def rate_cents(kind: RateKind, params: ReportParams, date_field: str = "date") -> Any:
+    """The rate of each record's day in cents, as an SQL expression.
+
+    Built from the rate rows in force during the range: ``CASE WHEN date >= newest.valid_from
+    THEN newest WHEN date >= older.valid_from THEN older ... END``, so a range spanning a rate
+    change is summed day by day at the right rate. Whole cents keep the sum exact on SQLite
+    too (which has no decimal type); :func:`money` turns it back into euros.
+    """
+    rates = Rate.objects.in_force(kind, params.date_from, params.date_to)
+    if not rates or rates[0].valid_from > params.date_from:
+        raise ReportError(
+            _("No %(kind)s rate is in force on %(day)s; add one in the rate table.")
+            % {"kind": RateKind(kind).label, "day": params.date_from.strftime("%d.%m.%Y")}
+        )
+    cents = [(rate.valid_from, int(rate.amount * 100)) for rate in rates]
+    if len(cents) == 1:
+        return Value(cents[0][1], output_field=IntegerField())
+    return Case(
+        *(
+            When(**{f"{date_field}__gte": valid_from}, then=Value(amount))
+            for valid_from, amount in reversed(cents)
+        ),
+        output_field=IntegerField(),
+    )
+
+
+def money(cents: int | None) -> str:
+    """Whole cents as euros with two decimals: 8100 → "81.00"."""
+    return str(Decimal(cents or 0).scaleb(-2))
+
+
+# --- data quality -----------------------------------------------------------------------------
+
+
+def unknown_entry_q() -> Q:
+    return (
+        Q(labour_market_status=LabourMarketStatus.UNKNOWN)
+        | Q(education=Education.UNKNOWN)
+        | ~Q(client__sex__in=KNOWN_SEXES)
+    )
+
+
+def without_destination_q(params: ReportParams) -> Q:
+    """A last period that ended in the range without a known destination: exited with
+    destination ``unknown``, or its planned end came before the range's end with no exit
+    recorded at all."""
+    return Q(
+        exit_date__gte=params.date_from,
+        exit_date__lte=params.date_to,
+        destination=Destination.UNKNOWN,
+    ) | Q(exit_date__isnull=True, end_date__lt=params.date_to)
+
+
+def planned_days_without_record(params: ReportParams) -> int:
+    """Planned days of the in-scope periods in the range that have no attendance record.
+
+    Planned days come from the unit calendar (:func:`guidance.calendar.planned_days`: the
+    period's weekdays within its dates, less public holidays and the unit's closure days).
+    The database counts the records in the range by period and ISO weekday, leaving out
+    holidays, closure days and days outside the period; the weekdays that are the period's
+    are added up here. Three queries, and a loop over periods, never over records. A range
+    that reaches into the future counts the future planned days too.
+    """
+    first, last = params.date_from, params.date_to
+    periods = list(
+        scoped_periods(params).only(
+            "id", "unit_id", "start_date", "end_date", "exit_date", "weekdays", "days_per_week"
+        )
+    )
+    if not periods:
+        return 0
+    holidays = finnish_holidays(first, last)
+    closures: dict[int, set[datetime.date]] = defaultdict(set)
+    for unit_id, day in ClosureDay.objects.filter(
+        unit_id__in={p.unit_id for p in periods}, date__gte=first, date__lte=last
+    ).values_list("unit_id", "date"):
+        closures[unit_id].add(day)
+    closed = ClosureDay.objects.filter(unit_id=OuterRef("period__unit_id"), date=OuterRef("date"))
+    recorded = (
+        AttendanceRecord.objects.filter(
+            filter_q(params, "period__"),
+            overlap_q(params, "period__"),
+            date__gte=first,
+            date__lte=last,
+        )
+        .filter(date__gte=F("period__start_date"))
+        .filter(
+            Q(period__exit_date__isnull=False, date__lte=F("period__exit_date"))
+            | Q(period__exit_date__isnull=True, date__lte=F("period__end_date"))
+        )
+        .exclude(date__in=list(holidays))
+        .exclude(Exists(closed))
+        .order_by()
+        .values("period_id", weekday=ExtractIsoWeekDay("date"))
+        .annotate(records=Count("pk"))
+    )
+    weekdays = {p.pk: period_weekdays(p) for p in periods}
+    on_planned_days = sum(
+        row["records"] for row in recorded if row["weekday"] in weekdays[row["period_id"]]
+    )
+    planned = sum(len(planned_days(p, first, last, closures[p.unit_id], holidays)) for p in periods)
+    return planned - on_planned_days
+
+
+def data_quality(params: ReportParams) -> dict[str, int]:
+    """Figures a person should fix before trusting the report.
+
+    - ``unknown_entry_data``: participants whose first period in the range lacks the
+      labour-market status or education, or whose sex is unknown;
+    - ``ended_without_destination``: participants whose last period in the range ended
+      without a known destination (see :func:`without_destination_q`);
+    - ``planned_days_without_record``: see :func:`planned_days_without_record`.
+
+    Four queries.
+    """
+    values = scoped_periods(params).aggregate(
+        unknown_entry_data=Count(
+            "pk", filter=Q(pk__in=_ranked_period_ids(params, first=True)) & unknown_entry_q()
+        ),
+        ended_without_destination=Count(
+            "pk",
+            filter=Q(pk__in=_ranked_period_ids(params, first=False))
+            & without_destination_q(params),
+        ),
+    )
+    return {
+        "unknown_entry_data": values["unknown_entry_data"] or 0,
+        "ended_without_destination": values["ended_without_destination"] or 0,
+        "planned_days_without_record": planned_days_without_record(params),
+    }
+
+
+def week_monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.isoweekday() - 1)
+
+
+def week_sunday(day: datetime.date) -> datetime.date:
+    return day + datetime.timedelta(days=7 - day.isoweekday())
