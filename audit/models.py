@@ -7,6 +7,7 @@ database trigger (migration 0002) refuses it from any other client too.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(Exception):
@@ -14,15 +15,15 @@ class AppendOnlyError(Exception):
 
 
 class Action(models.TextChoices):
-    VIEW = "view", _("View")
-    CREATE = "create", _("Create")
-    CHANGE = "change", _("Change")
-    DELETE = "delete", _("Delete")
-    EXPORT = "export", _("Export")
-    PRINT = "print", _("Print")
-    LOGIN = "login", _("Sign in")
-    FAILED_LOGIN = "failed_login", _("Failed sign-in")
-    LOGOUT = "logout", _("Sign out")
+    VIEW = "view", pgettext_lazy("access log action", "View")
+    CREATE = "create", pgettext_lazy("access log action", "Create")
+    CHANGE = "change", pgettext_lazy("access log action", "Change")
+    DELETE = "delete", pgettext_lazy("access log action", "Delete")
+    EXPORT = "export", pgettext_lazy("access log action", "Export")
+    PRINT = "print", pgettext_lazy("access log action", "Print")
+    LOGIN = "login", pgettext_lazy("access log action", "Sign in")
+    FAILED_LOGIN = "failed_login", pgettext_lazy("access log action", "Failed sign-in")
+    LOGOUT = "logout", pgettext_lazy("access log action", "Sign out")
 
 
 class AccessLogQuerySet(models.QuerySet):
