@@ -38,9 +38,11 @@ DEMO_USERS = {
 
 
 def run_demo() -> str:
+    """The organisation part only: clients, plans and attendance are tested in
+    tests/kuty/test_demo_data_full.py."""
     out = StringIO()
     with translation.override("en"):
-        call_command("demo_data", stdout=out)
+        call_command("demo_data", organisations_only=True, stdout=out)
     return out.getvalue()
 
 
