@@ -23,4 +23,19 @@ app.conf.beat_schedule = {
         "task": "activation_plans.tasks.activate_due_plans",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Last month's allowance and attendance report of every unit, on the 1st at 06:00.
+    "reporting-monthly-unit-reports": {
+        "task": "reporting.tasks.schedule_monthly_reports",
+        "schedule": crontab(hour=6, minute=0, day_of_month=1),
+    },
+    # Last quarter's outcome report of every project, on 1.1., 1.4., 1.7. and 1.10. at 06:00.
+    "reporting-quarterly-project-reports": {
+        "task": "reporting.tasks.schedule_quarterly_reports",
+        "schedule": crontab(hour=6, minute=0, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+    # Report runs whose worker died are failed, lost ones are sent again.
+    "reporting-sweep-report-runs": {
+        "task": "reporting.tasks.sweep_report_runs",
+        "schedule": crontab(minute="*/10"),
+    },
 }

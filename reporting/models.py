@@ -1,13 +1,19 @@
-"""Reporting data: the dated rate table the money reports are computed with (DOMAIN.md §3)."""
+"""Reporting data: the dated rate table the money reports are computed with (DOMAIN.md §3),
+and the report runs with their stored files."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Municipality, Unit
 
 
 class RateKind(models.TextChoices):
@@ -59,3 +65,162 @@ def rate_on(kind: str, day: datetime.date) -> Decimal | None:
     """The amount of ``kind`` in force on ``day``, or None if no rate was in force yet."""
     rate = Rate.objects.filter(kind=kind, valid_from__lte=day).order_by("-valid_from").first()
     return rate.amount if rate is not None else None
+
+
+# --- report runs ------------------------------------------------------------------------------
+
+REPORT_KINDS = (
+    ("outcome", _("Participants and outcomes")),
+    ("allowance", _("Expense allowance")),
+    ("attendance", _("Attendance")),
+    ("state-compensation", _("State compensation claim")),
+)
+REPORT_FORMATS = (
+    ("pdf", "PDF"),
+    ("xlsx", _("Spreadsheet (XLSX)")),
+    ("csv", "CSV"),
+    ("json", "JSON"),
+)
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class RunScope(models.TextChoices):
+    UNIT = "unit", _("Unit")
+    ORGANISER = "organiser", _("Organiser")
+    PROJECT = "project", _("Project")
+    MUNICIPALITY = "municipality", _("Home municipality")
+    ALL = "all", _("All units")
+
+
+class ReportRun(models.Model):
+    """One report asked for (by a person or by the schedule), built once by a worker.
+
+    A finished run is a frozen copy: its files are what was built then, whatever changes in
+    the data afterwards. ``params`` are the raw values given to ``ReportParams.parse``, already
+    narrowed to what the requester may see (reporting/access.py); ``units`` are the units the
+    scope covered when the run was asked for, and with ``include_personal`` decide who may
+    still open it.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("report"), max_length=30, choices=REPORT_KINDS)
+    params = models.JSONField(_("parameters"))
+    formats = models.JSONField(_("formats"), default=list)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    scope = models.CharField(_("scope"), max_length=20, choices=RunScope.choices)
+    scope_code = models.CharField(_("scope code"), max_length=40, blank=True)
+    scope_description = models.CharField(_("scope"), max_length=300)
+    units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("units"))
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home municipality"),
+    )
+    include_personal = models.BooleanField(_("includes personal data"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_runs",
+        verbose_name=_("requested by"),
+    )
+    scheduled = models.BooleanField(_("scheduled"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    failure_reason = models.TextField(_("reason for the failure"), blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    data_quality = models.JSONField(_("data quality"), null=True, blank=True)
+    created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="reportrun_requester"),
+            models.Index(fields=["status", "created_at"], name="reportrun_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="reportrun_progress_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_to__gte=F("date_from")), name="reportrun_range"
+            ),
+            # A person asks, or the schedule does: never both, never neither.
+            models.CheckConstraint(
+                condition=Q(scheduled=True, requested_by__isnull=True)
+                | Q(scheduled=False, requested_by__isnull=False),
+                name="reportrun_requested_by_person_or_schedule",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RunStatus.FAILED) | ~Q(failure_reason=""),
+                name="reportrun_failure_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RunStatus.READY) | Q(progress=100, finished_at__isnull=False),
+                name="reportrun_ready_is_finished",
+            ),
+            # The schedule makes each of its reports once, however often beat fires.
+            models.UniqueConstraint(
+                fields=["kind", "scope", "scope_code", "date_from", "date_to"],
+                condition=Q(scheduled=True),
+                name="reportrun_scheduled_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} {self.date_from:%d.%m.%Y}–{self.date_to:%d.%m.%Y} "
+            f"({self.scope_description})"
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+def report_file_path(instance: ReportFile, filename: str) -> str:
+    """``reports/<yyyy>/<mm>/<run uuid>/<file name>``: the month the file was made."""
+    now = timezone.localtime()
+    return f"reports/{now:%Y}/{now:%m}/{instance.run.uuid}/{filename}"
+
+
+class ReportFile(models.Model):
+    """One rendered format of a run, with its checksum to show it is the file that was built."""
+
+    run = models.ForeignKey(
+        ReportRun, on_delete=models.CASCADE, related_name="files", verbose_name=_("report run")
+    )
+    format = models.CharField(_("format"), max_length=10, choices=REPORT_FORMATS)
+    file = models.FileField(_("file"), upload_to=report_file_path, max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        ordering = ["run", "format"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "format"], name="reportfile_once_per_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.format}"

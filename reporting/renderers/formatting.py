@@ -1,0 +1,184 @@
+"""What the XLSX and PDF renderers share besides the tables: numbers written the Finnish way
+(9,00 €, 0,87, 1 234 with a non-breaking space) and the report's parameters in words.
+
+``meta`` is what the report itself does not know: ``generated_by`` (a person's name),
+``scheduled`` (True for a run the schedule made) and ``scope`` (the scope in words, e.g.
+"Unit: Aa-paja"). Without it (the ``report`` command) those rows say "–".
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import pgettext
+
+from organisations.models import Municipality, Organiser, Project, Unit
+
+from .tables import age_band_label, kind_title
+
+NBSP = "\xa0"
+DASH = "–"
+
+
+def fi_number(value: Any, decimals: int = 0) -> str:
+    """1234.5 → "1 234,50" (decimals=2), with non-breaking spaces between thousands."""
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = NBSP.join(groups) + ("," + fraction if decimals else "")
+    return ("-" if number < 0 else "") + text
+
+
+def fi_money(value: Any) -> str:
+    """ "9.00" → "9,00 €"."""
+    return f"{fi_number(value, 2)}{NBSP}€"
+
+
+def fi_rate(value: Any) -> str:
+    """ "0.87" → "87 %"."""
+    return f"{fi_number(Decimal(str(value)) * 100, 0)}{NBSP}%"
+
+
+def fi_date(day: datetime.date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
+def fi_datetime(moment: datetime.datetime) -> str:
+    return f"{fi_date(moment)} {moment:%H:%M}"
+
+
+def format_cell(column_type: str, value: Any) -> str:
+    """A value as the PDF shows it; a suppressed count (None) is a dash."""
+    if value is None:
+        return DASH if column_type in ("count", "days", "money", "rate") else ""
+    if column_type in ("count", "days"):
+        return fi_number(value)
+    if column_type == "money":
+        return fi_money(value)
+    if column_type == "rate":
+        return fi_rate(value)
+    return str(value)
+
+
+def parse_date(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
+
+
+def generated_at(report: dict[str, Any]) -> datetime.datetime:
+    """When the report was built, in local (Helsinki) time."""
+    moment = datetime.datetime.fromisoformat(report["generated_at"])
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+
+
+@dataclass(frozen=True)
+class ScopeNames:
+    """The report's filters as names a reader knows, for headers and the parameters sheet."""
+
+    units: tuple[str, ...]
+    organisers: tuple[str, ...]
+    project: str
+    municipality: str
+
+    @property
+    def header_left(self) -> str:
+        """The organiser(s), else the project."""
+        return ", ".join(self.organisers) or self.project
+
+    @property
+    def header_right(self) -> str:
+        """The unit(s), else the project or the municipality."""
+        if self.units:
+            return ", ".join(self.units)
+        if self.project and self.organisers:
+            return self.project
+        if self.municipality:
+            return pgettext("report", "Home municipality: %(name)s") % {"name": self.municipality}
+        return ""
+
+
+def scope_names(filters: dict[str, Any]) -> ScopeNames:
+    """Names for the codes in the report's filters (at most four small queries)."""
+    unit_codes = list(filters.get("units") or [])
+    units = list(
+        Unit.objects.filter(code__in=unit_codes).select_related("organiser").order_by("name")
+    )
+    organisers: list[str] = []
+    if filters.get("organiser"):
+        organiser = Organiser.objects.filter(code=filters["organiser"]).first()
+        organisers.append(organiser.name if organiser else filters["organiser"])
+    else:
+        organisers = sorted({unit.organiser.name for unit in units})
+    project = ""
+    if filters.get("project"):
+        found = Project.objects.filter(code=filters["project"]).first()
+        project = found.name if found else filters["project"]
+    municipality = ""
+    if filters.get("municipality"):
+        place = Municipality.objects.filter(code=filters["municipality"]).first()
+        municipality = place.name if place else filters["municipality"]
+    return ScopeNames(
+        units=tuple(unit.name for unit in units) or tuple(unit_codes),
+        organisers=tuple(organisers),
+        project=project,
+        municipality=municipality,
+    )
+
+
+def parameter_rows(
+    report: dict[str, Any], names: ScopeNames, meta: dict[str, Any] | None
+) -> list[tuple[str, Any]]:
+    """(label, value) for the parameters sheet and the PDF's first table. Values are text,
+    dates or datetimes."""
+    meta = meta or {}
+    every = pgettext("report", "All")
+    rows: list[tuple[str, Any]] = [
+        (pgettext("report", "Report"), kind_title(report["kind"])),
+        (pgettext("report", "From"), parse_date(report["from"])),
+        (pgettext("report", "To"), parse_date(report["to"])),
+    ]
+    if meta.get("scope"):
+        rows.append((pgettext("report", "Scope"), meta["scope"]))
+    rows += [
+        (pgettext("report", "Units"), ", ".join(names.units) or every),
+        (pgettext("report", "Organiser"), ", ".join(names.organisers) or every),
+        (pgettext("report", "Project"), names.project or DASH),
+        (pgettext("report", "Home municipality of the clients"), names.municipality or every),
+    ]
+    if report["kind"] == "outcome":
+        bands = ", ".join(age_band_label(band) for band in report.get("age_bands", {}))
+        rows.append((pgettext("report", "Age bands"), bands))
+    below = report.get("suppress_below")
+    rows.append(
+        (
+            pgettext("report", "Small counts"),
+            pgettext("report", "Counts from 1 to %(max)d of people are hidden (–)")
+            % {"max": below - 1}
+            if below
+            else pgettext("report", "Exact counts"),
+        )
+    )
+    rows.append(
+        (
+            pgettext("report", "Personal data"),
+            pgettext("report", "Included: identity codes and names")
+            if report.get("personal_data")
+            else pgettext("report", "Not included"),
+        )
+    )
+    rows.append((pgettext("report", "Generated"), generated_at(report)))
+    rows.append(
+        (
+            pgettext("report", "Generated by"),
+            meta.get("generated_by")
+            or (pgettext("report", "KUTY, scheduled report") if meta.get("scheduled") else DASH),
+        )
+    )
+    return rows

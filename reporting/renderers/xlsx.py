@@ -1,0 +1,173 @@
+"""XLSX (openpyxl): a sheet per table, then "Tietojen laatu" (data quality) and "Parametrit".
+
+Written in Finnish (``translation.override("fi")``), like the PDF. Each table sheet has a bold
+header row (frozen, with a filter), the rows, and a bold totals row; numbers are numbers with
+formats — euros ``#,##0.00 "€"``, counts and days ``#,##0``, attendance rates as percent —
+so a spreadsheet can add them up. A suppressed small count is an empty cell. The parameters
+sheet says what the figures are: the range (as dates), the filters in words, suppression,
+whether personal data is included, when and by whom the report was generated.
+
+Text is never taken for a formula: a cell whose text begins with "=" is stored as text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .formatting import parameter_rows, scope_names
+from .tables import Column, Table, data_quality_rows, report_tables
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXTENSION = "xlsx"
+
+EURO_FORMAT = '#,##0.00 "€"'
+INTEGER_FORMAT = "#,##0"
+PERCENT_FORMAT = "0 %"
+DATE_FORMAT = "d.m.yyyy"
+DATETIME_FORMAT = "d.m.yyyy h:mm"
+NUMBER_FORMATS = {
+    "count": INTEGER_FORMAT,
+    "days": INTEGER_FORMAT,
+    "money": EURO_FORMAT,
+    "rate": PERCENT_FORMAT,
+}
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE3EE")
+MIN_WIDTH, MAX_WIDTH = 8, 60
+SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+
+
+def cell_value(column_type: str, value: Any) -> Any:
+    """The value as the spreadsheet stores it: money and rates as numbers."""
+    if value is None:
+        return None
+    if column_type in ("money", "rate"):
+        return Decimal(str(value))
+    if column_type in ("count", "days"):
+        return int(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: Any, number_format: str = "") -> Cell:
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text, never a formula
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _display_width(value: Any, number_format: str) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime.date | datetime.datetime):
+        return 16
+    if isinstance(value, Decimal | int) and number_format == EURO_FORMAT:
+        return len(f"{value:,.2f}") + 2
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _fit_columns(sheet: Worksheet, widths: dict[int, int]) -> None:
+    for column, width in widths.items():
+        letter = get_column_letter(column)
+        sheet.column_dimensions[letter].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
+
+
+def _sheet_title(workbook: Workbook, title: str) -> str:
+    base = title.translate(SHEET_NAME_FORBIDDEN).strip()[:31] or "Sheet"
+    name, number = base, 2
+    while name in workbook.sheetnames:
+        suffix = f" {number}"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    return name
+
+
+def _write_row(
+    sheet: Worksheet,
+    row: int,
+    columns: list[Column],
+    values: dict[str, Any],
+    widths: dict[int, int],
+    *,
+    bold: bool = False,
+) -> None:
+    for index, column in enumerate(columns, start=1):
+        value = cell_value(column.type, values.get(column.key))
+        number_format = NUMBER_FORMATS.get(column.type, "")
+        cell = _put(sheet, row, index, value, number_format)
+        if bold:
+            cell.font = BOLD
+        widths[index] = max(widths.get(index, 0), _display_width(value, number_format))
+
+
+def write_table(workbook: Workbook, table: Table) -> Worksheet:
+    sheet = workbook.create_sheet(_sheet_title(workbook, table.title))
+    widths: dict[int, int] = {}
+    for index, column in enumerate(table.columns, start=1):
+        cell = _put(sheet, 1, index, column.label)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        widths[index] = min(len(column.label), 24)
+    for row_number, row in enumerate(table.rows, start=2):
+        _write_row(sheet, row_number, table.columns, row, widths)
+    last = len(table.rows) + 1
+    if table.totals is not None:
+        totals = {**table.totals, table.columns[0].key: table.totals_label}
+        _write_row(sheet, last + 1, table.columns, totals, widths, bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{max(last, 1)}"
+    _fit_columns(sheet, widths)
+    return sheet
+
+
+def _write_pairs(workbook: Workbook, title: str, pairs: list[tuple[str, Any]]) -> Worksheet:
+    sheet = workbook.create_sheet(_sheet_title(workbook, title))
+    widths = {1: 0, 2: 0}
+    for row, (label, value) in enumerate(pairs, start=1):
+        _put(sheet, row, 1, label).font = BOLD
+        number_format = ""
+        if isinstance(value, datetime.datetime):
+            value = value.replace(tzinfo=None)  # local (Helsinki) time; Excel has no zones
+            number_format = DATETIME_FORMAT
+        elif isinstance(value, datetime.date):
+            number_format = DATE_FORMAT
+        elif isinstance(value, int):
+            number_format = INTEGER_FORMAT
+        _put(sheet, row, 2, cell_value("text", value), number_format)
+        widths[1] = max(widths[1], len(label))
+        widths[2] = max(widths[2], _display_width(value, number_format))
+    _fit_columns(sheet, widths)
+    return sheet
+
+
+def render(report: dict[str, Any], meta: dict[str, Any] | None = None) -> bytes:
+    with translation.override("fi"):
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for table in report_tables(report):
+            write_table(workbook, table)
+        quality = [(label, value) for _key, label, value in data_quality_rows(report)]
+        if quality:
+            _write_pairs(workbook, pgettext("report", "Data quality"), quality)
+        names = scope_names(report["filters"])
+        _write_pairs(
+            workbook, pgettext("report", "Parameters"), parameter_rows(report, names, meta)
+        )
+        workbook.active = 0
+        out = io.BytesIO()
+        workbook.save(out)
+    return out.getvalue()
