@@ -150,6 +150,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 KUTY_ENVIRONMENT = "local"
 ACCESS_LOG_RETENTION_YEARS = env.int("ACCESS_LOG_RETENTION_YEARS", default=12)
 RECORD_RETENTION_YEARS = env.int("RECORD_RETENTION_YEARS", default=10)
+# Counts from 1 to N-1 are hidden in figures for municipal officials and published reports.
+REPORT_SUPPRESS_BELOW = env.int("REPORT_SUPPRESS_BELOW", default=5)
 
 LOGGING = {
     "version": 1,
