@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -37,11 +36,11 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("plans/", include("activation_plans.urls")),
     path("guidance/", include("guidance.urls")),
+    path("reports/", include("reporting.urls")),
+    path("dashboards/", include("reporting.dashboard_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media files (report files with identity codes) are never served directly: downloads go
+# through views that check access and write the access log.

@@ -14,6 +14,10 @@ from django.views.decorators.http import require_GET
 from activation_plans.selectors import reminders_for
 from organisations.access import get_access, home_url_name
 from organisations.models import Role
+from reporting.dashboards.scope import municipal_scope, project_scope
+from reporting.dashboards.unit import unit_manager_figures
+from reporting.dashboards.views import dashboard_response
+from reporting.selectors import report_run_lists
 
 
 @require_GET
@@ -50,19 +54,45 @@ def home_unit_manager(request: HttpRequest) -> HttpResponse:
     access = get_access(request.user)
     if Role.UNIT_MANAGER not in access.roles:
         raise Http404
-    reminders = reminders_for(user=request.user, today=timezone.localdate())
-    context = {"role": Role.UNIT_MANAGER, "access": access, "reminders": reminders}
+    today = timezone.localdate()
+    reminders = reminders_for(user=request.user, today=today)
+    context = {
+        "role": Role.UNIT_MANAGER,
+        "access": access,
+        "reminders": reminders,
+        "unit_figures": unit_manager_figures(request.user, today),
+    }
     return render(request, "home/unit_manager.html", context)
 
 
 @login_required
+@never_cache
+@require_GET
 def home_project_manager(request: HttpRequest) -> HttpResponse:
-    return _role_home(request, Role.PROJECT_MANAGER, "home/project_manager.html")
+    """The project dashboard, filtered by GET parameters like /dashboards/project/."""
+    access = get_access(request.user)
+    if Role.PROJECT_MANAGER not in access.roles:
+        raise Http404
+    context = {"role": Role.PROJECT_MANAGER, "access": access}
+    scope = project_scope(request.user)
+    return dashboard_response(request, scope, "home/project_manager.html", context)
 
 
 @login_required
+@never_cache
+@require_GET
 def home_municipal_official(request: HttpRequest) -> HttpResponse:
-    return _role_home(request, Role.MUNICIPAL_OFFICIAL, "home/municipal_official.html")
+    """The municipality's figures (no personal data, small counts hidden) and its reports."""
+    access = get_access(request.user)
+    if Role.MUNICIPAL_OFFICIAL not in access.roles:
+        raise Http404
+    context = {
+        "role": Role.MUNICIPAL_OFFICIAL,
+        "access": access,
+        "runs": report_run_lists(request.user),
+    }
+    scope = municipal_scope(request.user)
+    return dashboard_response(request, scope, "home/municipal_official.html", context)
 
 
 @login_required

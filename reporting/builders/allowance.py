@@ -16,13 +16,11 @@ from django.db.models.functions import Coalesce, NullIf
 
 from clients.models import Benefit
 from guidance.models import AttendanceStatus
+from reporting.figures import ABSENCE_CODES, absence_counts, absence_days
 from reporting.models import RateKind
 from reporting.params import ReportParams
 
 from .common import (
-    ABSENCE_CODES,
-    absence_counts,
-    absence_days,
     data_quality,
     header,
     money,

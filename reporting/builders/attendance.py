@@ -21,23 +21,20 @@ number of queries and finds the runs in Python.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 
-from guidance.models import AttendanceStatus
 from guidance.warnings import (
     CHILD_SICK_OVER_4_DAYS,
     SICK_OVER_3_DAYS,
     UNJUSTIFIED_ABSENCE,
     attendance_warnings,
 )
+from reporting.figures import absence_days, attendance_rate, day_counts
 from reporting.params import ReportParams
 
 from .common import (
-    absence_counts,
-    absence_days,
     data_quality,
     header,
     scoped_periods,
@@ -47,24 +44,6 @@ from .common import (
 
 KIND = "attendance"
 FLAGS = (UNJUSTIFIED_ABSENCE, SICK_OVER_3_DAYS, CHILD_SICK_OVER_4_DAYS)
-
-PLANNED = ~Q(status=AttendanceStatus.NOT_ORGANISED)
-PRESENT = Q(status=AttendanceStatus.PRESENT)
-
-
-def attendance_rate(present: int, planned: int) -> str:
-    if not planned:
-        return "0.00"
-    return str((Decimal(present) / Decimal(planned)).quantize(Decimal("0.01"), ROUND_HALF_UP))
-
-
-def _day_counts() -> dict[str, Any]:
-    return {
-        "planned_days": Count("pk", filter=PLANNED),
-        "present_days": Count("pk", filter=PRESENT),
-        "not_organised_days": Count("pk", filter=Q(status=AttendanceStatus.NOT_ORGANISED)),
-        **absence_counts(),
-    }
 
 
 def _days(row: dict[str, Any]) -> dict[str, Any]:
@@ -96,10 +75,10 @@ def build_attendance(params: ReportParams, *, include_personal: bool = True) -> 
             unit=F("period__unit__name"),
             unit_code=F("period__unit__code"),
         )
-        .annotate(clients=Count("period__client_id", distinct=True), **_day_counts())
+        .annotate(clients=Count("period__client_id", distinct=True), **day_counts())
         .order_by("unit", "unit_id")
     )
-    totals = records.aggregate(clients=Count("period__client_id", distinct=True), **_day_counts())
+    totals = records.aggregate(clients=Count("period__client_id", distinct=True), **day_counts())
     report: dict[str, Any] = header(KIND, params, include_personal=include_personal)
     report["units"] = [
         {
@@ -123,7 +102,7 @@ def build_attendance(params: ReportParams, *, include_personal: bool = True) -> 
                 last_name=F("period__client__last_name"),
                 first_name=F("period__client__first_name"),
             )
-            .annotate(**_day_counts())
+            .annotate(**day_counts())
             .order_by("unit", "last_name", "first_name", "hetu", "unit_id")
         )
         report["clients"] = [

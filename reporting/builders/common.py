@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -50,14 +49,16 @@ from django.utils.translation import gettext as _
 
 from clients.models import Destination, Education, LabourMarketStatus, Period, PeriodStatus, Sex
 from guidance.calendar import finnish_holidays, period_weekdays, planned_days
-from guidance.models import ABSENCE_STATUSES, AttendanceRecord
+from guidance.models import AttendanceRecord
 from organisations.models import ClosureDay, Unit
+from reporting.figures import ABSENCE_CODES as ABSENCE_CODES  # re-exported for the renderers
+from reporting.figures import absence_counts as absence_counts
+from reporting.figures import absence_days as absence_days
 from reporting.models import Rate, RateKind
 from reporting.params import ReportParams
 
 SEX_KEYS = ("total", "woman", "man", "non_binary", "unknown")
 KNOWN_SEXES = (Sex.WOMAN, Sex.MAN, Sex.NON_BINARY)
-ABSENCE_CODES = tuple(str(code) for code in ABSENCE_STATUSES)
 
 
 class ReportError(Exception):
@@ -199,18 +200,6 @@ class CountTable:
                 node = node.setdefault(key, {})
             node[path[-1]] = values[alias] or 0
         return result
-
-
-def absence_counts(prefix: str = "") -> dict[str, Count]:
-    """``Count`` per absence code over attendance records, keyed ``absent_<code>``."""
-    return {
-        f"absent_{code}": Count("pk", filter=Q(**{f"{prefix}status": code}))
-        for code in ABSENCE_CODES
-    }
-
-
-def absence_days(row: Mapping[str, Any]) -> dict[str, int]:
-    return {code: row[f"absent_{code}"] or 0 for code in ABSENCE_CODES}
 
 
 def suppress(value: Any, below: int | None, *, keys: tuple[str, ...] | None = None) -> Any:

@@ -14,13 +14,11 @@ from django.db.models import Q
 
 from clients.models import (
     DISADVANTAGE_FIELDS,
-    INTO_WORKING_LIFE,
-    Destination,
     Education,
-    ExitReason,
     LabourMarketStatus,
     YesNoDeclined,
 )
+from reporting.figures import exit_conditions
 from reporting.params import ReportParams
 
 from .common import (
@@ -70,19 +68,8 @@ def _entry_table(params: ReportParams) -> CountTable:
 
 def _exit_table(params: ReportParams) -> CountTable:
     table = CountTable()
-    exited = Q(exit_date__gte=params.date_from, exit_date__lte=params.date_to)
-    table.add_by_sex(("exits", "total"), exited)
-    for reason in ExitReason:
-        table.add_by_sex(("exits", str(reason)), exited & Q(exit_reason=reason))
-    table.add_by_sex(
-        ("exits", "continuing"), Q(exit_date__isnull=True) | Q(exit_date__gt=params.date_to)
-    )
-    for section, field in (("destinations", "destination"), ("destinations_6m", "destination_6m")):
-        for code in Destination:
-            table.add_by_sex((section, str(code)), exited & Q(**{field: code}))
-        table.add_by_sex(
-            (section, "into_working_life"), exited & Q(**{f"{field}__in": INTO_WORKING_LIFE})
-        )
+    for path, condition in exit_conditions(params):
+        table.add_by_sex(path, condition)
     return table
 
 

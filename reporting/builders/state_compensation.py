@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum, Window
-from django.db.models.functions import ExtractIsoYear, ExtractWeek, RowNumber
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncWeek
 
 from guidance.models import AttendanceRecord, AttendanceStatus
 from reporting.models import RateKind
@@ -36,26 +36,31 @@ KIND = "state-compensation"
 DAYS_PER_WEEK = 4
 
 
+def compensation_candidates(params: ReportParams) -> QuerySet[AttendanceRecord]:
+    """The present records of the filters in the ISO weeks the range touches, read whole."""
+    return AttendanceRecord.objects.filter(
+        filter_q(params, "period__"),
+        status=AttendanceStatus.PRESENT,
+        date__gte=week_monday(params.date_from),
+        date__lte=week_sunday(params.date_to),
+    )
+
+
+def nth_in_week() -> Window:
+    """Each candidate's number among its client's present records of the ISO week (the week
+    is its Monday), by date."""
+    return Window(
+        RowNumber(),
+        partition_by=[F("period__client_id"), TruncWeek("date")],
+        order_by=[F("date").asc(), F("period_id").asc()],
+    )
+
+
 def compensated_record_ids(params: ReportParams) -> Any:
     """Ids of the present records that are among their client's first four of the ISO week."""
     return (
-        AttendanceRecord.objects.filter(
-            filter_q(params, "period__"),
-            status=AttendanceStatus.PRESENT,
-            date__gte=week_monday(params.date_from),
-            date__lte=week_sunday(params.date_to),
-        )
-        .annotate(
-            nth_in_week=Window(
-                RowNumber(),
-                partition_by=[
-                    F("period__client_id"),
-                    ExtractIsoYear("date"),
-                    ExtractWeek("date"),
-                ],
-                order_by=[F("date").asc(), F("period_id").asc()],
-            )
-        )
+        compensation_candidates(params)
+        .annotate(nth_in_week=nth_in_week())
         .filter(nth_in_week__lte=DAYS_PER_WEEK)
         .values("pk")
     )

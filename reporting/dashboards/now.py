@@ -1,0 +1,184 @@
+"""The dashboard's figures of today, by unit:
+
+- active clients: clients with an in-scope period running today (the report scope
+  ``scoped_periods`` for the one-day range of today);
+- clients with attendance warnings: the warnings counsellors see on their home page
+  (:func:`guidance.warnings.attendance_warnings`, the last
+  :data:`~guidance.warnings.HOME_PAGE_DAYS` days);
+- plans waiting for the three parties' agreement, follow-up meetings overdue and 24-month
+  reviews overdue: the reminders' definitions (:mod:`activation_plans.selectors`), counted
+  per unit instead of listed for a user;
+- which of the last months' attendance is locked, for the unit manager.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from activation_plans.models import FollowUpMeeting
+from activation_plans.selectors import LIVE_STATUSES, REVIEW_AFTER_DAYS, time_in_kuty
+from clients.models import Period, PeriodStatus
+from guidance.models import AttendanceMonthLock
+from guidance.warnings import (
+    HOME_PAGE_DAYS,
+    LONGEST_ALLOWED_RUN,
+    WINDOW_MARGIN,
+    attendance_warnings,
+)
+from reporting.builders.common import filter_q, scoped_periods
+from reporting.params import ReportParams
+
+REMINDERS = ("awaiting_agreement", "follow_ups_overdue", "reviews_overdue")
+UNIT = ("unit_id", "unit__name", "unit__uuid")
+LOCK_MONTHS = 6
+
+
+def on_day(params: ReportParams, day: datetime.date) -> ReportParams:
+    return dataclasses.replace(params, date_from=day, date_to=day)
+
+
+def place_q(params: ReportParams, prefix: str = "") -> Q:
+    """The units and municipality filters of ``params`` without the report's exclusion of
+    draft periods (a plan waits for agreement while its period is a draft)."""
+    q = Q()
+    if params.units:
+        q &= Q(**{f"{prefix}unit__code__in": params.units})
+    if params.municipality:
+        q &= Q(**{f"{prefix}client__home_municipality__code": params.municipality})
+    return q
+
+
+# --- the records behind each figure ---------------------------------------------------------
+
+
+def active_periods(params: ReportParams, today: datetime.date) -> QuerySet[Period]:
+    return scoped_periods(on_day(params, today))
+
+
+def warning_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    return today - datetime.timedelta(days=HOME_PAGE_DAYS - 1), today
+
+
+def warning_period_ids(params: ReportParams, today: datetime.date) -> dict[int, int]:
+    """Period id → unit id of the in-scope periods with a warning in the last days.
+
+    The database picks the periods that could have one: an absence of a warning status in
+    the window and more such days around it than the longest run allowed (within the margin
+    :func:`attendance_warnings` reads). A status of which no run is allowed (unjustified
+    absence) is a warning on any day, so a period with such a day in the window has one;
+    :func:`attendance_warnings` decides about the others (runs of sickness).
+    """
+    first, last = warning_window(today)
+    around = (first - WINDOW_MARGIN, last + WINDOW_MARGIN)
+    counts = {}
+    candidate = Q()
+    sure: list[str] = []
+    for status, allowed in LONGEST_ALLOWED_RUN.items():
+        inside, near = f"in_{status}", f"near_{status}"
+        counts[inside] = Count(
+            "attendance",
+            filter=Q(attendance__status=status, attendance__date__range=(first, last)),
+        )
+        counts[near] = Count("attendance", filter=Q(attendance__status=status))
+        candidate |= Q(**{f"{inside}__gt": 0, f"{near}__gt": allowed})
+        if allowed == 0:
+            sure.append(inside)
+    rows = (
+        Period.objects.filter(
+            filter_q(params),
+            start_date__lte=last,
+            attendance__date__range=around,
+            attendance__status__in=list(LONGEST_ALLOWED_RUN),
+        )
+        .values("pk", "unit_id")
+        .annotate(**counts)
+        .filter(candidate)
+        .values_list("pk", "unit_id", *sure)
+    )
+    warned: dict[int, int] = {}
+    undecided: dict[int, int] = {}
+    for period_id, unit_id, *days in rows:
+        (warned if any(days) else undecided)[period_id] = unit_id
+    for period_id in attendance_warnings(undecided, first, last):
+        warned[period_id] = undecided[period_id]
+    return warned
+
+
+def reminder_periods(params: ReportParams, today: datetime.date, kind: str) -> QuerySet[Period]:
+    periods = Period.objects.filter(place_q(params))
+    if kind == "awaiting_agreement":
+        return periods.filter(status=PeriodStatus.DRAFT, plan__isnull=False)
+    if kind == "follow_ups_overdue":
+        return periods.filter(status__in=LIVE_STATUSES, plan__next_follow_up__lt=today)
+    reviewed = FollowUpMeeting.objects.filter(plan__period=OuterRef("pk"), is_24_month_review=True)
+    return (
+        periods.filter(status__in=LIVE_STATUSES, exit_date__isnull=True)
+        .annotate(kuty_time=time_in_kuty(today))
+        .filter(kuty_time__gte=datetime.timedelta(days=REVIEW_AFTER_DAYS))
+        .exclude(Exists(reviewed))
+    )
+
+
+# --- the figures --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class NowFigures:
+    today: datetime.date
+    active_total: int = 0
+    active: dict[int, int] = dataclasses.field(default_factory=dict)
+    warnings_total: int = 0
+    warnings: dict[int, int] = dataclasses.field(default_factory=dict)
+    reminders: dict[int, dict[str, int]] = dataclasses.field(default_factory=dict)
+    # Unit id → (name, uuid) of every unit in the figures above.
+    units: dict[int, tuple[str, Any]] = dataclasses.field(default_factory=dict)
+
+
+def now_figures(params: ReportParams, today: datetime.date) -> NowFigures:
+    figures = NowFigures(today)
+    active = active_periods(params, today)
+    figures.active_total = active.aggregate(n=Count("client_id", distinct=True))["n"]
+    rows = active.values(*UNIT).annotate(n=Count("client_id", distinct=True)).order_by()
+    for row in rows:
+        figures.active[row["unit_id"]] = row["n"]
+        figures.units[row["unit_id"]] = (row["unit__name"], row["unit__uuid"])
+
+    warned = warning_period_ids(params, today)
+    clients = Period.objects.filter(pk__in=list(warned)).values("client_id", *UNIT)
+    by_unit: dict[int, set[int]] = defaultdict(set)
+    everyone: set[int] = set()
+    for row in clients:
+        by_unit[row["unit_id"]].add(row["client_id"])
+        everyone.add(row["client_id"])
+        figures.units[row["unit_id"]] = (row["unit__name"], row["unit__uuid"])
+    figures.warnings = {unit_id: len(ids) for unit_id, ids in by_unit.items()}
+    figures.warnings_total = len(everyone)
+
+    reminders: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(REMINDERS, 0))
+    for kind in REMINDERS:
+        rows = reminder_periods(params, today, kind).values(*UNIT).annotate(n=Count("pk"))
+        for row in rows.order_by():
+            reminders[row["unit_id"]][kind] = row["n"]
+            figures.units[row["unit_id"]] = (row["unit__name"], row["unit__uuid"])
+    figures.reminders = dict(reminders)
+    return figures
+
+
+def month_locks(
+    unit_ids: list[int], today: datetime.date
+) -> tuple[list[datetime.date], dict[int, dict[datetime.date, AttendanceMonthLock]]]:
+    """The last :data:`LOCK_MONTHS` months, newest first, and each unit's locks among them."""
+    this_month = today.replace(day=1)
+    months = [this_month - relativedelta(months=n) for n in range(LOCK_MONTHS)]
+    locks: dict[int, dict[datetime.date, AttendanceMonthLock]] = defaultdict(dict)
+    for lock in AttendanceMonthLock.objects.filter(
+        unit_id__in=unit_ids, month__gte=months[-1]
+    ).select_related("locked_by"):
+        locks[lock.unit_id][lock.month] = lock
+    return months, locks

@@ -1,0 +1,166 @@
+"""Numbers as Finnish readers write them, whatever the interface language: a decimal comma,
+a no-break space between thousands, "9,00 €" and "87 %" (SFS 4175 style), and small counts of
+people shown as "<5" where the reader may not see clients.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from reporting.access import suppress_below_setting
+
+NBSP = "\xa0"
+
+
+def suppress_below() -> int:
+    """Counts of people from 1 to this minus one are hidden from municipal officials: the
+    reports' setting ``REPORT_SUPPRESS_BELOW`` (default 5)."""
+    return suppress_below_setting()
+
+
+def _group(digits: str) -> str:
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return NBSP.join(parts)
+
+
+def fi_number(value: int | Decimal, places: int = 0) -> str:
+    """1234567 → "1 234 567"; Decimal("1234.5"), 2 → "1 234,50" (a real minus sign)."""
+    number = Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    sign = "−" if number < 0 else ""
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    text = _group(whole)
+    return f"{sign}{text},{fraction}" if places else f"{sign}{text}"
+
+
+def fi_euros(cents: int) -> str:
+    """Whole cents as euros: 900 → "9,00 €"."""
+    return f"{fi_number(Decimal(cents).scaleb(-2), 2)}{NBSP}€"
+
+
+def ratio(part: int, whole: int) -> Decimal | None:
+    """part / whole with two decimals, rounded half up (as the attendance report's rate);
+    None without a whole."""
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def fi_percent(rate: Decimal | str | None) -> str:
+    """Decimal("0.87") or "0.87" → "87 %"; None → "–"."""
+    if rate is None:
+        return "–"
+    return f"{fi_number(Decimal(rate) * 100)}{NBSP}%"
+
+
+def month_label(month: datetime.date) -> str:
+    """The first day of a month as "1/2025"."""
+    return f"{month.month}/{month.year}"
+
+
+def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first days of the months from ``first``'s month to ``last``'s, in order."""
+    months = []
+    month = first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+@dataclass(frozen=True)
+class Counter:
+    """Shows counts of people, hiding small ones when ``below`` is set (municipal view)."""
+
+    below: int | None = None
+
+    def hidden(self, count: int | None) -> bool:
+        return bool(self.below and count and 0 < count < self.below)
+
+    def text(self, count: int | None) -> str:
+        if self.hidden(count):
+            return f"<{self.below}"
+        return fi_number(count or 0)
+
+    def value(self, count: int | None) -> int | None:
+        """The count for a chart: None (no bar) when hidden."""
+        return None if self.hidden(count) else (count or 0)
+
+    def share(self, part: int | None, whole: int | None) -> str:
+        """part / whole as a percentage, hidden when either count is."""
+        if self.hidden(part) or self.hidden(whole):
+            return "–"
+        return fi_percent(ratio(part or 0, whole or 0))
+
+
+@dataclass
+class Cell:
+    text: str
+    url: str = ""
+    numeric: bool = True
+
+
+@dataclass
+class Row:
+    header: Cell
+    cells: list[Cell]
+
+
+@dataclass
+class Table:
+    """The figures of a chart as an accessible table: a caption, column headers (the first
+    one over the row headers), rows and an optional total row."""
+
+    caption: str
+    head: list[str]
+    rows: list[Row] = field(default_factory=list)
+    foot: Row | None = None
+
+    @property
+    def head_cells(self) -> list[tuple[str, bool]]:
+        """The column headers, each with whether its column holds numbers (from row one)."""
+        first = self.rows[0].cells if self.rows else []
+        numeric = [False] + [cell.numeric for cell in first]
+        numeric += [True] * (len(self.head) - len(numeric))
+        return list(zip(self.head, numeric, strict=False))
+
+    def add(self, header: str, *cells: Cell | str, url: str = "") -> None:
+        self.rows.append(Row(Cell(header, url, numeric=False), [_cell(cell) for cell in cells]))
+
+    def total(self, header: str, *cells: Cell | str) -> None:
+        self.foot = Row(Cell(header, numeric=False), [_cell(cell) for cell in cells])
+
+
+def _cell(cell: Cell | str) -> Cell:
+    return cell if isinstance(cell, Cell) else Cell(cell)
+
+
+@dataclass
+class Chart:
+    """A chart for static/js/dashboard_charts.js (``data`` goes through json_script) and the
+    same figures as a table. ``kind`` is bar, hbar, stacked_hbar or line; ``unit`` is count,
+    percent or euro (how the script formats the axis and tooltips)."""
+
+    key: str
+    title: str
+    kind: str
+    unit: str
+    labels: list[str]
+    datasets: list[dict[str, object]]
+    table: Table
+    note: str = ""
+
+    @property
+    def data_id(self) -> str:
+        return f"chart-data-{self.key}"
+
+    @property
+    def data(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "unit": self.unit,
+            "labels": self.labels,
+            "datasets": self.datasets,
+        }

@@ -1,0 +1,116 @@
+"""The unit manager's figures on their home page, for each unit they manage: active clients
+now, the attendance rate of this and last month, clients with attendance warnings, and which
+of the last six months' attendance is locked (with a link to each month sheet)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, F
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+
+from clients.models import Period
+from reporting.builders.common import scoped_records
+from reporting.figures import PLANNED, PRESENT, attendance_rate
+from reporting.params import ReportParams
+
+from .links import Links
+from .now import active_periods, month_locks, warning_period_ids
+from .present import fi_number, fi_percent
+from .scope import Selection, unit_manager_scope
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+    from guidance.models import AttendanceMonthLock
+    from organisations.models import Unit
+
+
+@dataclass
+class MonthLock:
+    month: datetime.date
+    lock: AttendanceMonthLock | None
+    url: str
+
+
+@dataclass
+class UnitFigures:
+    unit: Unit
+    active: str
+    active_url: str
+    rate_this_month: str
+    rate_last_month: str
+    warnings: str
+    warnings_url: str
+    locks: list[MonthLock] = field(default_factory=list)
+
+
+def _rates(params: ReportParams) -> dict[tuple[int, datetime.date], str]:
+    rows = (
+        scoped_records(params)
+        .annotate(month=TruncMonth("date"))
+        .values("month", unit_id=F("period__unit_id"))
+        .annotate(planned=Count("pk", filter=PLANNED), present=Count("pk", filter=PRESENT))
+        .order_by()
+    )
+    return {
+        (row["unit_id"], row["month"]): fi_percent(attendance_rate(row["present"], row["planned"]))
+        for row in rows
+        if row["planned"]
+    }
+
+
+def unit_manager_figures(user: User | AnonymousUser, today: datetime.date) -> list[UnitFigures]:
+    """The figures of each unit the user manages; seven queries or fewer, whatever the data."""
+    scope = unit_manager_scope(user)
+    this_month = today.replace(day=1)
+    last_month = this_month - relativedelta(months=1)
+    selection = Selection(scope, last_month, today, scope.units, chosen=True)
+    params = selection.params("attendance")
+    links = Links(selection)
+    active: dict[int, Any] = dict(
+        active_periods(params, today)
+        .values("unit_id")
+        .annotate(n=Count("client_id", distinct=True))
+        .order_by()
+        .values_list("unit_id", "n")
+    )
+    rates = _rates(params)
+    warned = warning_period_ids(params, today)
+    warned_clients: dict[int, set[int]] = {}
+    for unit_id, client_id in Period.objects.filter(pk__in=list(warned)).values_list(
+        "unit_id", "client_id"
+    ):
+        warned_clients.setdefault(unit_id, set()).add(client_id)
+    months, locks = month_locks([unit.pk for unit in scope.units], today)
+    result = []
+    for unit in scope.units:
+        sheet = [
+            MonthLock(
+                month,
+                locks.get(unit.pk, {}).get(month),
+                reverse(
+                    "guidance:attendance_month",
+                    kwargs={"unit": unit.uuid, "year": f"{month:%Y}", "month": f"{month:%m}"},
+                ),
+            )
+            for month in months
+        ]
+        result.append(
+            UnitFigures(
+                unit=unit,
+                active=fi_number(active.get(unit.pk, 0)),
+                active_url=links.url("active", unit=unit.uuid),
+                rate_this_month=rates.get((unit.pk, this_month), "–"),
+                rate_last_month=rates.get((unit.pk, last_month), "–"),
+                warnings=fi_number(len(warned_clients.get(unit.pk, ()))),
+                warnings_url=links.url("warnings", unit=unit.uuid),
+                locks=sheet,
+            )
+        )
+    return result

@@ -1,0 +1,120 @@
+"""Dashboard pages. The project manager's and the municipal official's home pages render the
+same dashboards (:func:`dashboard_response`), with their own templates.
+
+- Filters are GET parameters checked by a form; wrong ones are shown with their messages
+  (status 400) and no figures.
+- The pages that show figures only are not logged; the list of records behind a figure
+  names clients, so viewing it writes an access-log row (the figure and the filters).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from audit.models import Action
+from audit.services import access_log_record
+
+from .drilldown import DrillFilterForm, drill
+from .forms import DashboardFilterForm
+from .links import selection_query
+from .overview import build_dashboard
+from .scope import MUNICIPALITY, Scope, municipal_scope, project_scope, records_scope
+
+RECORDS_PAGE_SIZE = 50
+
+
+def dashboard_response(
+    request: HttpRequest, scope: Scope, template: str, context: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The dashboard of ``scope`` for the request's filters, rendered with ``template``."""
+    context = {**(context or {}), "scope": scope}
+    if scope.kind != MUNICIPALITY and not scope.units:
+        return render(request, template, {**context, "no_units": True})
+    today = timezone.localdate()
+    form = DashboardFilterForm(request.GET, scope=scope, today=today)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    context["dashboard"] = build_dashboard(form.selection(), today)
+    return render(request, template, context)
+
+
+@login_required
+@never_cache
+@require_GET
+def project_dashboard(request: HttpRequest) -> HttpResponse:
+    scope = project_scope(request.user)
+    return dashboard_response(request, scope, "reporting/dashboards/project.html")
+
+
+@login_required
+@never_cache
+@require_GET
+def municipal_dashboard(request: HttpRequest) -> HttpResponse:
+    scope = municipal_scope(request.user)
+    return dashboard_response(request, scope, "reporting/dashboards/municipal.html")
+
+
+def _log_detail(form: DrillFilterForm, page: int) -> str:
+    data = form.cleaned_data
+    parts = [f"figure={data['figure']}"]
+    if data.get("key"):
+        parts.append(f"key={data['key']}")
+    if data.get("month"):
+        parts.append(f"month={data['month']:%Y-%m}")
+    parts.append(f"range={data['from'].isoformat()}..{data['to'].isoformat()}")
+    selection = form.selection()
+    codes = ",".join(unit.code for unit in selection.units) if selection.chosen else "all"
+    parts.append(f"units={codes}")
+    parts.append(f"page={page}")
+    return "; ".join(parts)
+
+
+@login_required
+@never_cache
+@require_GET
+def records(request: HttpRequest) -> HttpResponse:
+    """The periods behind a figure, for a user who may see the clients of its units."""
+    scope = records_scope(request.user)
+    today = timezone.localdate()
+    form = DrillFilterForm(request.GET, scope=scope, today=today)
+    if not form.is_valid():
+        if "units" in form.errors or "figure" in form.errors:
+            raise Http404  # a unit the user may not see, as for one that does not exist
+        return render(request, "reporting/dashboards/records.html", {"form": form}, status=400)
+    selection = form.selection()
+    data = form.cleaned_data
+    found = drill(
+        selection.params(), data["figure"], today=today, month=data["month"], key=data["key"]
+    )
+    ordered = found.periods.select_related("client", "unit").order_by(
+        "client__last_name", "client__first_name", "start_date", "pk"
+    )
+    page = Paginator(ordered, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
+    access_log_record(
+        action=Action.VIEW,
+        request=request,
+        object_type="reporting.dashboard_records",
+        detail=_log_detail(form, page.number),
+    )
+    extra = {"figure": data["figure"], "key": data["key"]}
+    if data["month"]:
+        extra["month"] = f"{data['month']:%Y-%m}"
+    context = {
+        "form": form,
+        "selection": selection,
+        "drill": found,
+        "page": page,
+        "rows": found.rows(list(page.object_list)),
+        "total": found.total(),
+        "query": selection_query(selection, **extra),
+    }
+    return render(request, "reporting/dashboards/records.html", context)
