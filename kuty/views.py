@@ -12,6 +12,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from activation_plans.selectors import reminders_for
+from audit.models import Action
+from audit.services import access_log_record
+from guidance.agenda import counsellor_agenda
+from guidance.warnings import units_warning_clients
 from organisations.access import get_access, home_url_name
 from organisations.models import Role
 from reporting.dashboards.scope import municipal_scope, project_scope
@@ -44,8 +48,22 @@ def home_counsellor(request: HttpRequest) -> HttpResponse:
     access = get_access(request.user)
     if Role.COUNSELLOR not in access.roles:
         raise Http404
-    reminders = reminders_for(user=request.user, today=timezone.localdate())
-    context = {"role": Role.COUNSELLOR, "access": access, "reminders": reminders}
+    today = timezone.localdate()
+    warnings = units_warning_clients(access.client_unit_ids, today)
+    context = {
+        "role": Role.COUNSELLOR,
+        "access": access,
+        "reminders": reminders_for(user=request.user, today=today),
+        "agenda": counsellor_agenda(request.user, today),
+        "warning_clients": warnings,
+    }
+    for item in warnings:  # the page names these clients
+        access_log_record(
+            action=Action.VIEW,
+            request=request,
+            client_uuid=item.client.uuid,
+            detail="home page: attendance warning",
+        )
     return render(request, "home/counsellor.html", context)
 
 
