@@ -8,16 +8,20 @@ from decimal import Decimal
 
 import pytest
 
+from guidance.warnings import attendance_warnings
 from reporting.builders import (
     build_allowance,
     build_attendance,
     build_outcome,
     build_state_compensation,
 )
+from reporting.builders.common import scoped_periods
 from reporting.dashboards.data import range_figures
+from reporting.dashboards.now import warning_period_ids, warning_window
 from reporting.params import ReportParams
 
 from .helpers import chart_data, get, kpis, table
+from .world import TODAY, more_people
 
 pytestmark = pytest.mark.django_db
 NB = "\xa0"
@@ -184,3 +188,18 @@ def test_a_range_starting_mid_week_reads_the_week_whole(world):
     days = sum(month["days"] for month in figures.compensation.values())
     # 6.3. + 10., 11., 13.3. + 18.–20.3.
     assert days == claim["totals"]["compensated_days"] == 7
+
+
+def test_warnings_are_the_counsellors_warnings(world):
+    """The dashboard's shortcut (any unjustified day is a warning) gives the same periods as
+    the warnings counsellors see, read for every in-scope period."""
+    more_people(world, 3)
+    params = ReportParams.parse({"kind": "outcome", "from": "2025-01-01", "to": "2025-03-31"})
+    first, last = warning_window(TODAY)
+    every_period = scoped_periods(params).filter(start_date__lte=last).values_list("pk", flat=True)
+
+    expected = set(attendance_warnings(every_period, first, last))
+
+    assert set(warning_period_ids(params, TODAY)) == expected
+    # A and the three like A (unjustified), C and F (sick four days in a row).
+    assert len(expected) == 6

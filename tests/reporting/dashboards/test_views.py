@@ -290,8 +290,8 @@ def test_figures_are_kept_for_the_same_filters(
 # The request's savepoint and its release (ATOMIC_REQUESTS), the session and the user, the
 # roles (assignments, the project's units), the scope's units (7); starts, exits, the
 # participants' exits, two rates, attendance per unit and month, those units' names,
-# compensation per month, GAS scores (9); active clients now (2), warnings (candidates,
-# their periods, records, closure days, their clients: 5), reminders (3).
+# compensation per month, GAS scores (9); active clients now (2), warnings (candidates; for
+# C's sickness the run check: periods, records, closure days; their clients: 5), reminders (3).
 PROJECT_QUERIES = 26
 
 

@@ -15,7 +15,7 @@ C      092   U2    3.2.–1.8.2025             3.2. PSSS; 10.2. SPPP; 17.3. SSSS
 D      091   U2    1.6.2024–31.1.2025, exit  13.1. PPPJ
                    31.1. interrupted → unemployed
 E      092   U3    1.1.–30.6.2025            13.1. PPPP
-F      091   U3    3.3.–1.9.2025             3.3. PPTP
+F      091   U3    3.3.–1.9.2025             3.3. PPTP; 17.3. SSSS
 G      091   U1    draft from 1.4.2025 (a plan waiting for agreement)
 H      091   U2    1.12.2022–30.11.2024 (exit, new period) and 1.12.2024–30.11.2025:
                    over 24 months in KUTY, no review
@@ -109,6 +109,7 @@ def make_world() -> World:
     attend(p["D"], d(2025, 1, 13), "PPPJ")
     attend(p["E"], d(2025, 1, 13), "PPPP")
     attend(p["F"], d(2025, 3, 3), "PPTP")
+    attend(p["F"], d(2025, 3, 17), "SSSS")
 
     plan_a = AgreedPlanFactory(period=p["A"], next_follow_up=d(2025, 3, 1))
     plan_c = AgreedPlanFactory(period=p["C"], next_follow_up=d(2025, 4, 1))
