@@ -6,6 +6,7 @@ into a failure, so a green run cannot hide a test that did not run.
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import pytest
@@ -35,6 +36,32 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         cursor.execute("INSERT INTO audit_accesslog_maintenance (reason) VALUES ('test database')")
     if REQUIRE_SERVICES and connection.vendor != "postgresql":
         pytest.fail("REQUIRE_SERVICES=1 but the tests do not run on PostgreSQL")
+
+
+# The rows the migrations seed, as (migration module, its forwards function).
+SEEDED_BY_MIGRATIONS = (
+    ("clients.migrations.0002_period_rules", "forwards"),
+    ("activation_plans.migrations.0003_plan_types", "forwards"),
+    ("reporting.migrations.0002_seed_rates", "seed_rates"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request):  # type: ignore[no-untyped-def]
+    """A ``transaction=True`` test ends by emptying every table (Django's flush), the rows the
+    migrations seed too (period rules, plan types, rates). Each transactional test gets them
+    back here, as on a freshly migrated database, whatever ran before it."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module, function in SEEDED_BY_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture
