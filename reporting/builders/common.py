@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -118,18 +121,69 @@ def scoped_records(params: ReportParams) -> QuerySet[AttendanceRecord]:
     )
 
 
-def _ranked_period_ids(params: ReportParams, *, first: bool) -> QuerySet[Period]:
+def ranked_periods(
+    params: ReportParams, *, first: bool, per_unit: bool = False
+) -> QuerySet[Period]:
+    """Each participant's first (or last) in-scope period — per unit with ``per_unit`` —
+    picked by ``ROW_NUMBER()`` and kept by filtering on it (Django wraps the ranked query).
+
+    Only for ``aggregate()`` or to take ids from: a further ``.filter()`` on a field, or a
+    ``values().annotate()`` grouping, would apply *before* the ranking and change which
+    period is first or last. Aggregating over this directly reads the periods once;
+    :func:`last_periods` reads them again by id.
+    """
     order = (
         [F("start_date").asc(), F("pk").asc()]
         if first
         else [F("start_date").desc(), F("pk").desc()]
     )
+    partition = [F("client_id"), F("unit_id")] if per_unit else [F("client_id")]
     return (
         scoped_periods(params)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("client_id")], order_by=order))
+        .annotate(rank=Window(RowNumber(), partition_by=partition, order_by=order))
         .filter(rank=1)
-        .values("pk")
+        .order_by()
     )
+
+
+def count_ranked(
+    ranked: QuerySet[Any],
+    *,
+    where: str,
+    where_uses: Iterable[str],
+    params: Sequence[Any] = (),
+    group: Iterable[str],
+    sums: Iterable[str] = (),
+) -> list[tuple[Any, ...]]:
+    """Rows of a ranked query (annotated with a window function) kept by ``where`` and
+    counted by ``group``: each group's values, its number of rows and the sum of each of
+    ``sums`` (all annotations of ``ranked``).
+
+    The ORM cannot group the rows that a window function keeps (it would group before the
+    ranking), so Django's SQL of the ranked query is wrapped in one outer ``GROUP BY`` here.
+    ``where`` is SQL on the annotations named in ``where_uses``, its values in ``params``.
+    """
+    group, sums = list(group), list(sums)
+    rows = ranked.values(*group, *sums, *where_uses).order_by()
+    try:
+        inner, values = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    names = ", ".join(group)
+    totals = "".join(f", SUM({name})" for name in sums)
+    sql = (
+        f"SELECT {names}, COUNT(*){totals} FROM ({inner}) ranked "  # noqa: S608 (Django's SQL)
+        f"WHERE {where} GROUP BY {names}"
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, [*values, *params])
+        return cursor.fetchall()
+
+
+def _ranked_period_ids(
+    params: ReportParams, *, first: bool, per_unit: bool = False
+) -> QuerySet[Period]:
+    return ranked_periods(params, first=first, per_unit=per_unit).values("pk")
 
 
 def first_periods(params: ReportParams) -> QuerySet[Period]:
@@ -137,9 +191,11 @@ def first_periods(params: ReportParams) -> QuerySet[Period]:
     return Period.objects.filter(pk__in=_ranked_period_ids(params, first=True))
 
 
-def last_periods(params: ReportParams) -> QuerySet[Period]:
-    """One period per participant: their last in the range, after filters."""
-    return Period.objects.filter(pk__in=_ranked_period_ids(params, first=False))
+def last_periods(params: ReportParams, *, per_unit: bool = False) -> QuerySet[Period]:
+    """One period per participant: their last in the range, after filters. ``per_unit``:
+    one per participant and unit, their last in that unit (as a report of the unit alone
+    finds it)."""
+    return Period.objects.filter(pk__in=_ranked_period_ids(params, first=False, per_unit=per_unit))
 
 
 def age_at(day_field: str, birth_field: str) -> Any:
@@ -225,21 +281,21 @@ def suppress(value: Any, below: int | None, *, keys: tuple[str, ...] | None = No
 # --- money ------------------------------------------------------------------------------------
 
 
-def rate_cents(kind: RateKind, params: ReportParams, date_field: str = "date") -> Any:
-    """The rate of each record's day in cents, as an SQL expression.
-
-    Built from the rate rows in force during the range: ``CASE WHEN date >= newest.valid_from
-    THEN newest WHEN date >= older.valid_from THEN older ... END``, so a range spanning a rate
-    change is summed day by day at the right rate. Whole cents keep the sum exact on SQLite
-    too (which has no decimal type); :func:`money` turns it back into euros.
-    """
+def rates_in_force(kind: RateKind, params: ReportParams) -> list[tuple[datetime.date, int]]:
+    """The rates of ``kind`` in force during the range, oldest first, as (valid from, whole
+    cents); ReportError if none is in force on the range's first day."""
     rates = Rate.objects.in_force(kind, params.date_from, params.date_to)
     if not rates or rates[0].valid_from > params.date_from:
         raise ReportError(
             _("No %(kind)s rate is in force on %(day)s; add one in the rate table.")
             % {"kind": RateKind(kind).label, "day": params.date_from.strftime("%d.%m.%Y")}
         )
-    cents = [(rate.valid_from, int(rate.amount * 100)) for rate in rates]
+    return [(rate.valid_from, int(rate.amount * 100)) for rate in rates]
+
+
+def rate_case(cents: list[tuple[datetime.date, int]], date_field: str = "date") -> Any:
+    """The rate of each row's day (``date_field``) in cents, as an SQL expression:
+    ``CASE WHEN date >= newest.valid_from THEN newest WHEN ... END``."""
     if len(cents) == 1:
         return Value(cents[0][1], output_field=IntegerField())
     return Case(
@@ -249,6 +305,16 @@ def rate_cents(kind: RateKind, params: ReportParams, date_field: str = "date") -
         ),
         output_field=IntegerField(),
     )
+
+
+def rate_cents(kind: RateKind, params: ReportParams, date_field: str = "date") -> Any:
+    """The rate of each record's day in cents, as an SQL expression.
+
+    Built from the rate rows in force during the range (:func:`rate_case`), so a range
+    spanning a rate change is summed day by day at the right rate. Whole cents keep the sum
+    exact on SQLite too (which has no decimal type); :func:`money` turns it back into euros.
+    """
+    return rate_case(rates_in_force(kind, params), date_field)
 
 
 def money(cents: int | None) -> str:

@@ -5,22 +5,27 @@ cap is applied in the database: ``ROW_NUMBER()`` numbers each client's present d
 their ISO year and week, by date, and the first four are compensated. The week is read whole
 even when the range starts or ends mid-week, so two consecutive claims never compensate more
 than four days of the week that they split. Each compensated day is paid at the rate in force
-on that day. The cap counts the client's present days within the report's filters; a client
+on that day. The cap counts all the client's present days of the week, in any unit, whatever
+the report's filters: a claim for one unit compensates the days of that unit among the client's
+first four of the week, so the claims of two units add up to the claim of both. A client
 recorded present in two units on the same day is counted on both records.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber, TruncWeek
 
+from clients.models import Period, PeriodStatus
 from guidance.models import AttendanceRecord, AttendanceStatus
 from reporting.models import RateKind
 from reporting.params import ReportParams
 
 from .common import (
+    count_ranked,
     data_quality,
     filter_q,
     header,
@@ -36,14 +41,26 @@ KIND = "state-compensation"
 DAYS_PER_WEEK = 4
 
 
-def compensation_candidates(params: ReportParams) -> QuerySet[AttendanceRecord]:
-    """The present records of the filters in the ISO weeks the range touches, read whole."""
+def present_in_weeks(first: datetime.date, last: datetime.date) -> QuerySet[AttendanceRecord]:
+    """The present records (of periods that are not drafts) in the ISO weeks that the days
+    ``first``–``last`` touch, the weeks read whole: what the four-day cap ranks."""
     return AttendanceRecord.objects.filter(
-        filter_q(params, "period__"),
+        ~Q(period__status=PeriodStatus.DRAFT),
         status=AttendanceStatus.PRESENT,
-        date__gte=week_monday(params.date_from),
-        date__lte=week_sunday(params.date_to),
+        date__gte=week_monday(first),
+        date__lte=week_sunday(last),
     )
+
+
+def compensation_candidates(params: ReportParams) -> QuerySet[AttendanceRecord]:
+    """The present records that the cap ranks for the range: all the present days, in any
+    unit, of the clients who have a period in the filters. The cap belongs to the client's
+    week, not to the report's filters, so a claim split by unit adds up to the whole claim."""
+    candidates = present_in_weeks(params.date_from, params.date_to)
+    if params.units or params.municipality or params.organiser or params.project:
+        clients = Period.objects.filter(filter_q(params)).values("client_id")
+        candidates = candidates.filter(period__client_id__in=clients)
+    return candidates
 
 
 def nth_in_week() -> Window:
@@ -53,6 +70,37 @@ def nth_in_week() -> Window:
         RowNumber(),
         partition_by=[F("period__client_id"), TruncWeek("date")],
         order_by=[F("date").asc(), F("period_id").asc()],
+    )
+
+
+def compensated_counts(
+    candidates: QuerySet[AttendanceRecord],
+    *,
+    keep: Q,
+    group: dict[str, Any],
+    sums: dict[str, Any] | None = None,
+) -> list[tuple[Any, ...]]:
+    """The compensated records among ``candidates`` that match ``keep``, counted by
+    ``group``: rows of the group's values, the number of records and each of ``sums``.
+
+    One pass over the records (:func:`~.common.count_ranked`) instead of
+    ``id IN (ranked ids)``, which reads them twice. ``keep`` is applied after the ranking, so
+    the records it leaves out still take their place among the client's first four.
+    """
+    sums = sums or {}
+    ranked = candidates.annotate(
+        nth=nth_in_week(),
+        kept=Case(When(keep, then=Value(1)), default=Value(0)),
+        **group,
+        **sums,
+    )
+    return count_ranked(
+        ranked,
+        where="nth <= %s AND kept = 1",
+        where_uses=("nth", "kept"),
+        params=[DAYS_PER_WEEK],
+        group=group,
+        sums=sums,
     )
 
 

@@ -157,6 +157,14 @@ def test_the_cap_is_per_client_across_units(world):
     assert risto_rows == [("Aa-paja", 3, 3), ("Bb-keskus", 2, 1)]
     assert report["totals"]["clients"] == 3
 
+    # The claim of u2 alone still counts his days in u1: the two units' claims add up to the
+    # claim of both, never to more than four days of his week.
+    u2_claim = build_state_compensation(params("state-compensation", *MARCH, units=["U2"]))
+    assert [(row["name"], row["compensated_days"]) for row in u2_claim["rows"]] == [
+        ("Bergman Olli", 4),
+        ("Ö Risto", 1),
+    ]
+
 
 def test_rate_change_inside_the_range(world):
     Rate.objects.create(
