@@ -13,7 +13,9 @@ Every write and its access-log rows commit together. Saving a month:
 - in a **locked month** needs a reason, refuses to remove a record (a late correction always
   names a record; record the right status instead), and keeps an ``AttendanceCorrection``
   (old and new status and hours, who, when, why) for every record created or changed;
-- writes one access-log row per client whose records changed.
+- writes one access-log row per client whose records changed;
+- sends ``signals.attendance_changed``, on which ``reporting`` counts its monthly attendance
+  totals of those clients again, in the same transaction.
 
 Hours: ``present`` takes the period's hours a day, any other status 0.
 """
@@ -43,6 +45,7 @@ from .attendance_selectors import (
     sheet_periods,
 )
 from .models import AttendanceCorrection, AttendanceMonthLock, AttendanceRecord, AttendanceStatus
+from .signals import attendance_changed
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -135,6 +138,13 @@ def attendance_records_write(
         AttendanceRecord.objects.filter(pk__in=[c.old.pk for c in removals if c.old]).delete()
     if corrected:
         _corrections_create(corrected, actor=actor, reason=reason.strip())
+    if changes:
+        attendance_changed.send(
+            sender=AttendanceRecord,
+            client_ids={c.period.client_id for c in changes},
+            first=min(c.day for c in changes),
+            last=max(c.day for c in changes),
+        )
     by_client: dict[int, list[RecordChange]] = defaultdict(list)
     for change in changes:
         by_client[change.period.client_id].append(change)

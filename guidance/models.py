@@ -185,6 +185,8 @@ class AttendanceRecord(models.Model):
         ordering = ["date"]
         indexes = [
             models.Index(fields=["date", "status"], name="attendance_date_status"),
+            # The absences of a few statuses over some weeks (the dashboards' warnings).
+            models.Index(fields=["status", "date"], name="attendance_status_date"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["period", "date"], name="attendance_once_a_day"),

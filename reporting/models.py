@@ -224,3 +224,48 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.format}"
+
+
+class AttendanceMonthTotals(models.Model):
+    """A period's attendance records of one month, counted: derived data for the dashboards.
+
+    One row per period and month with records: the day counts of
+    :func:`reporting.figures.day_counts` and the state compensation's compensated days (each
+    client's first four present days of the ISO week, the week read whole, as the
+    state-compensation report ranks them). Never edited by hand: every attendance write
+    (``guidance.attendance_services.attendance_records_write``) sends
+    ``guidance.signals.attendance_changed`` in its transaction, and
+    :mod:`reporting.attendance_totals` counts the affected clients' months again.
+    ``manage.py attendance_totals --rebuild`` counts everything again.
+    """
+
+    period = models.ForeignKey(
+        "clients.Period", on_delete=models.CASCADE, related_name="+", verbose_name=_("period")
+    )
+    month = models.DateField(_("month"))
+    planned_days = models.PositiveIntegerField(default=0)
+    present_days = models.PositiveIntegerField(default=0)
+    not_organised_days = models.PositiveIntegerField(default=0)
+    absent_sick = models.PositiveIntegerField(default=0)
+    absent_sick_certified = models.PositiveIntegerField(default=0)
+    absent_child_sick = models.PositiveIntegerField(default=0)
+    absent_job_interview = models.PositiveIntegerField(default=0)
+    absent_office_of_trust = models.PositiveIntegerField(default=0)
+    absent_unjustified = models.PositiveIntegerField(default=0)
+    compensated_days = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("attendance month totals")
+        verbose_name_plural = _("attendance month totals")
+        indexes = [models.Index(fields=["month", "period"], name="totals_month_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "month"], name="totals_once_a_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="totals_month_first_day"),
+            models.CheckConstraint(
+                condition=Q(compensated_days__lte=F("present_days")),
+                name="totals_compensated_at_most_present",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.month:%m/%Y}"

@@ -173,6 +173,90 @@ def range_rate(figures: RangeFigures, counter: Counter) -> str:
     return _rate(everything, counter)[0]
 
 
+def unit_range_rate(
+    figures: RangeFigures,
+    unit_id: int,
+    totals: dict[int, dict[str, int]],
+    counter: Counter,
+) -> tuple[str, float | None]:
+    """A unit's attendance rate over the range (hidden in the municipal view when even its
+    biggest month had fewer people than shown)."""
+    if unit_id not in totals:
+        return "–", None
+    biggest = max(
+        (row.get("clients", 0) for (uid, _m), row in figures.attendance.items() if uid == unit_id),
+        default=0,
+    )
+    total = dict(totals[unit_id], clients=biggest) if counter.below else totals[unit_id]
+    return _rate(total, counter)
+
+
+def results_by_unit(figures: RangeFigures, counter: Counter, links: Links) -> Chart:
+    """Per unit: participants, those who left, into working life and the attendance rate."""
+    totals = unit_totals(figures)
+    head = [
+        _("Unit"),
+        _("Participants"),
+        _("Left in the range"),
+        _("Into working life"),
+        _("Into working life, share of those who left"),
+        _("Attendance rate"),
+    ]
+    table = Table(_("Results by unit in the range"), head)
+    working_share: list[float | None] = []
+    attendance_share: list[float | None] = []
+    rows = sorted(figures.outcome_by_unit.values(), key=lambda row: (row["name"], row["unit_id"]))
+    for row in rows:
+        share = counter.share(row["working"], row["left"])
+        hidden = counter.hidden(row["working"]) or counter.hidden(row["left"])
+        rate_text, rate = unit_range_rate(figures, row["unit_id"], totals, counter)
+
+        def link(count: int, key: str, uuid: Any = row["uuid"]) -> Cell:
+            return Cell(counter.text(count), links.url("outcome", unit=uuid, key=key))
+
+        table.add(
+            row["name"],
+            link(row["participants"], "participants"),
+            link(row["left"], "exits.total"),
+            link(row["working"], "destinations.into_working_life"),
+            share,
+            rate_text,
+        )
+        working_share.append(
+            None if hidden or not row["left"] else 100 * row["working"] / row["left"]
+        )
+        attendance_share.append(rate)
+    outcome = figures.outcome
+    table.total(
+        _("All units"),
+        Cell(counter.text(outcome["participants"]), links.url("outcome", key="participants")),
+        Cell(counter.text(outcome["exits.total"]), links.url("outcome", key="exits.total")),
+        Cell(
+            counter.text(outcome["destinations.into_working_life"]),
+            links.url("outcome", key="destinations.into_working_life"),
+        ),
+        counter.share(outcome["destinations.into_working_life"], outcome["exits.total"]),
+        range_rate(figures, counter),
+    )
+    return Chart(
+        "results-by-unit",
+        _("Into working life and attendance by unit"),
+        "bar",
+        "percent",
+        [row["name"] for row in rows],
+        [
+            {"label": _("Into working life, share of those who left"), "data": working_share},
+            {"label": _("Attendance rate"), "data": attendance_share},
+        ],
+        table,
+        note=_(
+            "Each unit counts its participants as a report of that unit alone does, by their "
+            "last period in the unit; a client with periods in two units is counted in both, "
+            "once in all units. Into working life: open labour market or subsidised work."
+        ),
+    )
+
+
 def attendance(figures: RangeFigures, counter: Counter, links: Links) -> Chart:
     params = figures.params
     months = months_between(params.date_from, params.date_to)
@@ -189,16 +273,7 @@ def attendance(figures: RangeFigures, counter: Counter, links: Links) -> Chart:
             text, point = _rate(figures.attendance.get((unit_id, month)), counter)
             cells.append(Cell(text, links.month_sheet(unit_id, unit["uuid"], month)))
             points.append(point)
-        biggest = max(
-            (
-                row.get("clients", 0)
-                for (uid, _m), row in figures.attendance.items()
-                if uid == unit_id
-            ),
-            default=0,
-        )
-        total = dict(totals[unit_id], clients=biggest) if counter.below else totals[unit_id]
-        table.add(unit["name"], *cells, _rate(total, counter)[0])
+        table.add(unit["name"], *cells, unit_range_rate(figures, unit_id, totals, counter)[0])
         datasets.append({"label": unit["name"], "data": points})
     monthly = []
     for month in months:

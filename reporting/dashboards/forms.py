@@ -23,9 +23,14 @@ MAX_MONTHS = 36
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=1) + relativedelta(months=1, days=-1)
+
+
 def default_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The last twelve months: from the first day of the month eleven months ago to today."""
-    return today.replace(day=1) - relativedelta(months=11), today
+    """The last twelve months: from the first day of the month eleven months ago to the last
+    day of this month. Whole months, which the dashboards read from the monthly totals."""
+    return today.replace(day=1) - relativedelta(months=11), month_end(today)
 
 
 def _date_field(label: str) -> forms.DateField:

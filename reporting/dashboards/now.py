@@ -31,6 +31,7 @@ from guidance.warnings import (
     WINDOW_MARGIN,
     attendance_warnings,
 )
+from organisations.models import Unit
 from reporting.builders.common import filter_q, scoped_periods
 from reporting.params import ReportParams
 
@@ -65,8 +66,15 @@ def warning_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return today - datetime.timedelta(days=HOME_PAGE_DAYS - 1), today
 
 
-def warning_period_ids(params: ReportParams, today: datetime.date) -> dict[int, int]:
-    """Period id → unit id of the in-scope periods with a warning in the last days.
+@dataclasses.dataclass(frozen=True)
+class Warned:
+    unit_id: int
+    client_id: int
+
+
+def warning_period_ids(params: ReportParams, today: datetime.date) -> dict[int, Warned]:
+    """Period id → its unit and client, of the in-scope periods with a warning in the last
+    days.
 
     The database picks the periods that could have one: an absence of a warning status in
     the window and more such days around it than the longest run allowed (within the margin
@@ -96,15 +104,15 @@ def warning_period_ids(params: ReportParams, today: datetime.date) -> dict[int, 
             attendance__date__range=around,
             attendance__status__in=list(LONGEST_ALLOWED_RUN),
         )
-        .values("pk", "unit_id")
+        .values("pk", "unit_id", "client_id")
         .annotate(**counts)
         .filter(candidate)
-        .values_list("pk", "unit_id", *sure)
+        .values_list("pk", "unit_id", "client_id", *sure)
     )
-    warned: dict[int, int] = {}
-    undecided: dict[int, int] = {}
-    for period_id, unit_id, *days in rows:
-        (warned if any(days) else undecided)[period_id] = unit_id
+    warned: dict[int, Warned] = {}
+    undecided: dict[int, Warned] = {}
+    for period_id, unit_id, client_id, *days in rows:
+        (warned if any(days) else undecided)[period_id] = Warned(unit_id, client_id)
     for period_id in attendance_warnings(undecided, first, last):
         warned[period_id] = undecided[period_id]
     return warned
@@ -149,16 +157,11 @@ def now_figures(params: ReportParams, today: datetime.date) -> NowFigures:
         figures.active[row["unit_id"]] = row["n"]
         figures.units[row["unit_id"]] = (row["unit__name"], row["unit__uuid"])
 
-    warned = warning_period_ids(params, today)
-    clients = Period.objects.filter(pk__in=list(warned)).values("client_id", *UNIT)
     by_unit: dict[int, set[int]] = defaultdict(set)
-    everyone: set[int] = set()
-    for row in clients:
-        by_unit[row["unit_id"]].add(row["client_id"])
-        everyone.add(row["client_id"])
-        figures.units[row["unit_id"]] = (row["unit__name"], row["unit__uuid"])
+    for warned in warning_period_ids(params, today).values():
+        by_unit[warned.unit_id].add(warned.client_id)
     figures.warnings = {unit_id: len(ids) for unit_id, ids in by_unit.items()}
-    figures.warnings_total = len(everyone)
+    figures.warnings_total = len(set().union(*by_unit.values()))
 
     reminders: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(REMINDERS, 0))
     for kind in REMINDERS:
@@ -167,6 +170,10 @@ def now_figures(params: ReportParams, today: datetime.date) -> NowFigures:
             reminders[row["unit_id"]][kind] = row["n"]
             figures.units[row["unit_id"]] = (row["unit__name"], row["unit__uuid"])
     figures.reminders = dict(reminders)
+    unnamed = set(figures.warnings) - set(figures.units)
+    if unnamed:
+        for pk, name, uuid in Unit.objects.filter(pk__in=unnamed).values_list("pk", "name", "uuid"):
+            figures.units[pk] = (name, uuid)
     return figures
 
 

@@ -23,17 +23,18 @@ from .charts import (
     goal_attainment,
     money,
     range_rate,
+    results_by_unit,
     starts_and_exits,
 )
 from .data import RangeFigures, range_figures, unit_totals
-from .forms import default_range
+from .forms import default_range, month_end
 from .links import Links, selection_query
 from .now import NowFigures, now_figures
 from .present import Cell, Chart, Counter, Table, fi_euros
 from .scope import MUNICIPALITY, Selection
 
 DEFAULT_CACHE_SECONDS = 300
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # raise when RangeFigures or NowFigures change shape
 
 
 @dataclass
@@ -67,7 +68,7 @@ class Dashboard:
         year = datetime.date(today.year, 1, 1)
         ranges = [
             (_("Last 12 months"), *default_range(today)),
-            (_("This year"), year, today),
+            (_("This year"), year, month_end(today)),
             (_("Last year"), year.replace(year=year.year - 1), year - datetime.timedelta(days=1)),
         ]
         presets = []
@@ -216,6 +217,7 @@ def build_dashboard(selection: Selection, today: datetime.date) -> Dashboard:
     dashboard.kpis = key_figures(figures, now, counter, links)
     dashboard.charts = [
         attention(now, counter, links, units),
+        results_by_unit(figures, counter, links),
         starts_and_exits(figures, counter, links),
         flow(figures, counter, links),
         attendance(figures, counter, links),

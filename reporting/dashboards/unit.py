@@ -13,7 +13,6 @@ from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from clients.models import Period
 from reporting.builders.common import scoped_records
 from reporting.figures import PLANNED, PRESENT, attendance_rate
 from reporting.params import ReportParams
@@ -81,12 +80,9 @@ def unit_manager_figures(user: User | AnonymousUser, today: datetime.date) -> li
         .values_list("unit_id", "n")
     )
     rates = _rates(params)
-    warned = warning_period_ids(params, today)
     warned_clients: dict[int, set[int]] = {}
-    for unit_id, client_id in Period.objects.filter(pk__in=list(warned)).values_list(
-        "unit_id", "client_id"
-    ):
-        warned_clients.setdefault(unit_id, set()).add(client_id)
+    for warned in warning_period_ids(params, today).values():
+        warned_clients.setdefault(warned.unit_id, set()).add(warned.client_id)
     months, locks = month_locks([unit.pk for unit in scope.units], today)
     result = []
     for unit in scope.units:

@@ -16,12 +16,13 @@ from reporting.builders import (
     build_state_compensation,
 )
 from reporting.builders.common import scoped_periods
-from reporting.dashboards.data import range_figures
+from reporting.dashboards.data import range_figures, split_range
 from reporting.dashboards.now import warning_period_ids, warning_window
+from reporting.models import Rate
 from reporting.params import ReportParams
 
 from .helpers import chart_data, get, kpis, table
-from .world import TODAY, more_people
+from .world import TODAY, d, more_people, period, person
 
 pytestmark = pytest.mark.django_db
 NB = "\xa0"
@@ -101,6 +102,48 @@ def test_attendance_rate_per_unit_and_month(page):
     assert lines["Aa-paja"] == [50.0, 100.0, 92.0]
 
 
+def test_results_by_unit_answer_into_working_life_and_attendance(page):
+    """The question a project manager brings: how many of the participants went into working
+    life, per unit, and what attendance is like."""
+    assert table(page, "results-by-unit") == [
+        # U1: A and B took part; B left to the open labour market; attendance 21/24.
+        ["Aa-paja", "2", "1", "1", f"100{NB}%", f"88{NB}%"],
+        # U2: C, D and H took part; D left to unemployment; attendance 7/16.
+        ["Bb-keskus", "3", "1", "0", f"0{NB}%", f"44{NB}%"],
+        ["All units", "5", "2", "1", f"50{NB}%", f"70{NB}%"],
+    ]
+    bars = {d["label"]: d["data"] for d in chart_data(page, "results-by-unit")["datasets"]}
+    assert bars["Into working life, share of those who left"] == [100.0, 0.0]
+    assert bars["Attendance rate"] == [88.0, 44.0]
+
+
+def test_results_by_unit_are_each_units_outcome_report(world):
+    """A client with periods in two units counts in each, as each unit's own report has it,
+    and once in all units, by the last period."""
+    kaisa = person(born=d(1990, 5, 5), sex="woman", municipality=world.helsinki, unit=world.u1)
+    period(kaisa, world.u1, d(2024, 11, 1), d(2025, 4, 30), exit=d(2025, 1, 31),
+           reason="completed", destination="subsidised_work")  # fmt: skip
+    period(kaisa, world.u3, d(2025, 2, 3), d(2025, 8, 1))
+    raw = {"from": "2025-01-01", "to": "2025-03-31"}
+    figures = range_figures(ReportParams.parse({**raw, "kind": "outcome"}))
+
+    whole = build_outcome(ReportParams.parse({**raw, "kind": "outcome"}))
+    assert figures.outcome["participants"] == whole["participants"]["total"] == 8  # A–F, H, Kaisa
+    assert figures.outcome["exits.total"] == whole["exits"]["total"]["total"] == 2  # B, D
+    for unit in ("U1", "U2", "U3"):
+        report = build_outcome(ReportParams.parse({**raw, "kind": "outcome", "units": [unit]}))
+        row = next(r for r in figures.outcome_by_unit.values() if r["name"] == report_unit(unit))
+        assert row["participants"] == report["participants"]["total"]
+        assert row["left"] == report["exits"]["total"]["total"]
+        assert row["working"] == report["destinations"]["into_working_life"]["total"]
+    u1 = next(r for r in figures.outcome_by_unit.values() if r["name"] == "Aa-paja")
+    assert (u1["participants"], u1["left"], u1["working"]) == (3, 2, 2)  # A, B and Kaisa
+
+
+def report_unit(code: str) -> str:
+    return {"U1": "Aa-paja", "U2": "Bb-keskus", "U3": "Cc-talo"}[code]
+
+
 def test_absence_days_by_reason(page):
     assert table(page, "absences") == [
         ["Sick (own notice)", "8", f"20{NB}%"],  # C: 4 in February, 4 in March; of 40
@@ -148,9 +191,21 @@ def test_needs_attention_now_by_unit(page):
     ]
 
 
-def test_one_definition_with_the_report_builders(world):
-    """The dashboard's figures add up to the reports for the same range and units."""
-    raw = {"from": "2025-01-01", "to": "2025-03-31", "units": ["U1", "U2"]}
+@pytest.mark.parametrize(
+    ("first", "last", "rate_change"),
+    [
+        ("2025-01-01", "2025-03-31", None),  # whole months: all from the monthly totals
+        ("2025-01-15", "2025-03-20", None),  # January and March in part: from the records
+        ("2025-01-01", "2025-03-31", "2025-03-12"),  # March priced by the day
+    ],
+)
+def test_one_definition_with_the_report_builders(world, first, last, rate_change):
+    """The dashboard's figures add up to the reports for the same range and units, whether
+    they are read from the monthly totals or counted from the records."""
+    if rate_change:
+        for kind, amount in (("allowance", "9.50"), ("state_compensation", "10.50")):
+            Rate.objects.create(kind=kind, valid_from=rate_change, amount=amount, source="test")
+    raw = {"from": first, "to": last, "units": ["U1", "U2"]}
     figures = range_figures(ReportParams.parse({**raw, "kind": "outcome"}))
 
     outcome = build_outcome(ReportParams.parse({**raw, "kind": "outcome"}))
@@ -203,3 +258,17 @@ def test_warnings_are_the_counsellors_warnings(world):
     assert set(warning_period_ids(params, TODAY)) == expected
     # A and the three like A (unjustified), C and F (sick four days in a row).
     assert len(expected) == 6
+
+
+def test_a_range_is_split_into_whole_months_and_days():
+    params = ReportParams.parse({"kind": "outcome", "from": "2025-01-15", "to": "2025-05-20"})
+
+    split = split_range(params, {d(2025, 3, 12), d(2025, 4, 1)})
+
+    # A rate from 1.4. prices April by the month; one from 12.3. needs March's days.
+    assert split.months == (d(2025, 2, 1), d(2025, 4, 1))
+    assert split.days == (
+        (d(2025, 1, 15), d(2025, 1, 31)),
+        (d(2025, 3, 1), d(2025, 3, 31)),
+        (d(2025, 5, 1), d(2025, 5, 20)),
+    )
