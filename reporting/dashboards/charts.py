@@ -254,6 +254,7 @@ def results_by_unit(figures: RangeFigures, counter: Counter, links: Links) -> Ch
             "last period in the unit; a client with periods in two units is counted in both, "
             "once in all units. Into working life: open labour market or subsidised work."
         ),
+        wide=True,
     )
 
 
@@ -305,6 +306,7 @@ def attendance(figures: RangeFigures, counter: Counter, links: Links) -> Chart:
                 else []
             )
         ),
+        wide=True,
     )
 
 
@@ -385,6 +387,7 @@ def money(figures: RangeFigures, links: Links) -> Chart:
         [month_label(m) for m in months],
         datasets,
         table,
+        wide=True,
     )
 
 

@@ -171,6 +171,7 @@ def attention(now: NowFigures, counter: Counter, links: Links, units: dict[int, 
             "Active clients count each client once in the total, though a client may "
             "have periods in two units."
         ),
+        wide=True,
     )
 
 

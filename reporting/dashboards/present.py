@@ -151,6 +151,7 @@ class Chart:
     datasets: list[dict[str, object]]
     table: Table
     note: str = ""
+    wide: bool = False  # the whole width of the page (many columns), else half from XL up
 
     @property
     def data_id(self) -> str:

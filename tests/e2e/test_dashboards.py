@@ -64,6 +64,23 @@ def test_dashboards_with_filters(live_server, browser_page: Page, screenshot, pe
     expect(page.get_by_test_id("kpi-working-life")).to_contain_text("50\xa0%")
     screenshot("dashboard-project")
 
+    # A new project manager's question: this year's participants into working life, per
+    # unit, and attendance. "This year" is a link; the results by unit answer it.
+    with translation.override("fi"):
+        this_year = translation.gettext("This year")
+    page.get_by_role("link", name=this_year, exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}{reverse('home_project_manager')}?"
+                             "from=2025-01-01&to=2025-03-31")  # fmt: skip
+    results = page.get_by_test_id("chart-results-by-unit")
+    results.scroll_into_view_if_needed()
+    expect(results.locator("tbody tr")).to_have_count(2)
+    expect(results.locator("tbody tr").nth(0).locator("th")).to_have_text("Aa-paja")
+    expect(results.locator("tbody tr").nth(0).locator("td")).to_have_text(
+        ["2", "1", "1", "100\xa0%", "88\xa0%"]
+    )
+    expect(results.locator("tfoot td").nth(3)).to_have_text("50\xa0%")
+    screenshot("dashboard-project-results-by-unit")
+
     # Only Aa-paja: the filter goes into the address, and the figures follow.
     page.locator("select[name=units]").select_option(str(world.u1.uuid))
     page.get_by_test_id("apply-filters").click()
