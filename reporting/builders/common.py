@@ -150,31 +150,35 @@ def count_ranked(
     ranked: QuerySet[Any],
     *,
     where: str,
-    where_uses: Iterable[str],
+    uses: Iterable[str],
     params: Sequence[Any] = (),
     group: Iterable[str],
     sums: Iterable[str] = (),
+    order: Iterable[str] = (),
 ) -> list[tuple[Any, ...]]:
     """Rows of a ranked query (annotated with a window function) kept by ``where`` and
-    counted by ``group``: each group's values, its number of rows and the sum of each of
-    ``sums`` (all annotations of ``ranked``).
+    counted by ``group``: each group's values, its number of rows and the ``SUM`` of each of
+    ``sums``, ordered by ``order`` (names of ``group``).
 
     The ORM cannot group the rows that a window function keeps (it would group before the
     ranking), so Django's SQL of the ranked query is wrapped in one outer ``GROUP BY`` here.
-    ``where`` is SQL on the annotations named in ``where_uses``, its values in ``params``.
+    ``where`` and ``sums`` are SQL over the annotations named in ``group`` and ``uses``;
+    ``where``'s values are in ``params``.
     """
-    group, sums = list(group), list(sums)
-    rows = ranked.values(*group, *sums, *where_uses).order_by()
+    group = list(group)
+    rows = ranked.values(*group, *uses).order_by()
     try:
         inner, values = rows.query.sql_with_params()
     except EmptyResultSet:
         return []
     names = ", ".join(group)
-    totals = "".join(f", SUM({name})" for name in sums)
+    totals = "".join(f", SUM({expression})" for expression in sums)
     sql = (
         f"SELECT {names}, COUNT(*){totals} FROM ({inner}) ranked "  # noqa: S608 (Django's SQL)
         f"WHERE {where} GROUP BY {names}"
     )
+    if order := list(order):
+        sql += " ORDER BY " + ", ".join(order)
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, [*values, *params])
         return cursor.fetchall()

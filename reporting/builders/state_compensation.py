@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import Case, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber, TruncWeek
 
 from clients.models import Period, PeriodStatus
@@ -31,7 +31,6 @@ from .common import (
     header,
     money,
     rate_cents,
-    scoped_records,
     suppress,
     week_monday,
     week_sunday,
@@ -97,7 +96,7 @@ def compensated_counts(
     return count_ranked(
         ranked,
         where="nth <= %s AND kept = 1",
-        where_uses=("nth", "kept"),
+        uses=("nth", "kept", *sums),
         params=[DAYS_PER_WEEK],
         group=group,
         sums=sums,
@@ -117,7 +116,13 @@ def compensated_record_ids(params: ReportParams) -> Any:
 def build_state_compensation(
     params: ReportParams, *, include_personal: bool = True
 ) -> dict[str, Any]:
-    compensated = Q(pk__in=compensated_record_ids(params))
+    group = {
+        "client_pk": F("period__client_id"),
+        "unit_pk": F("period__unit_id"),
+        "unit_name": F("period__unit__name"),
+        "unit_code": F("period__unit__code"),
+        "organiser": F("period__unit__organiser__name"),
+    }
     personal = (
         {
             "hetu": F("period__client__hetu"),
@@ -127,30 +132,55 @@ def build_state_compensation(
         if include_personal
         else {}
     )
-    grouped = (
-        scoped_records(params)
-        .filter(status=AttendanceStatus.PRESENT)
-        .values(
-            client_id=F("period__client_id"),
-            unit_id=F("period__unit_id"),
-            unit=F("period__unit__name"),
-            unit_code=F("period__unit__code"),
-            organiser=F("period__unit__organiser__name"),
-            **personal,
-        )
-        .annotate(
-            attended_days=Count("pk"),
-            compensated_days=Count("pk", filter=compensated),
-            cents=Sum(rate_cents(RateKind.STATE_COMPENSATION, params), filter=compensated),
-        )
-        .order_by(
-            "unit",
-            *(["last_name", "first_name", "hetu"] if include_personal else []),
-            "client_id",
-            "unit_id",
-        )
+    # Every present day of the range in the filters is attended; the first four of the
+    # client's week are compensated. One pass over the records (``count_ranked``).
+    ranked = compensation_candidates(params).annotate(
+        nth=nth_in_week(),
+        kept=Case(
+            When(
+                filter_q(params, "period__")
+                & Q(date__gte=params.date_from, date__lte=params.date_to),
+                then=Value(1),
+            ),
+            default=Value(0),
+        ),
+        cents=rate_cents(RateKind.STATE_COMPENSATION, params),
+        **group,
+        **personal,
     )
-    rows = [{**row, "cents": row["cents"] or 0} for row in grouped]
+    compensated = f"CASE WHEN nth <= {DAYS_PER_WEEK} THEN %s ELSE 0 END"
+    names = [*group, *personal]
+    counted = count_ranked(
+        ranked,
+        where="kept = 1",
+        uses=("nth", "kept", "cents"),
+        group=names,
+        sums=[compensated % 1, compensated % "cents"],
+        order=[
+            "unit_name",
+            *(["last_name", "first_name", "hetu"] if include_personal else []),
+            "client_pk",
+            "unit_pk",
+        ],
+    )
+    grouped = [
+        {
+            **dict(zip(names, values[: len(names)], strict=True)),
+            "attended_days": values[-3],
+            "compensated_days": values[-2] or 0,
+            "cents": values[-1] or 0,
+        }
+        for values in counted
+    ]
+    rows = [
+        {
+            **row,
+            "client_id": row["client_pk"],
+            "unit_id": row["unit_pk"],
+            "unit": row["unit_name"],
+        }
+        for row in grouped
+    ]
 
     report: dict[str, Any] = header(KIND, params, include_personal=include_personal)
     if include_personal:

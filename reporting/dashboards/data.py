@@ -201,7 +201,7 @@ def outcome_by_unit(params: ReportParams) -> dict[int, dict[str, Any]]:
     rows = count_ranked(
         ranked,
         where="row_rank = 1",
-        where_uses=("row_rank",),
+        uses=("row_rank", "exited", "working"),
         group=("unit_pk", "unit_name", "unit_uuid"),
         sums=("exited", "working"),
     )
