@@ -1,6 +1,6 @@
-"""Numbers as Finnish readers write them, whatever the interface language: a decimal comma,
-a no-break space between thousands, "9,00 €" and "87 %" (SFS 4175 style), and small counts of
-people shown as "<5" where the reader may not see clients.
+"""The dashboards' figures as charts and tables: numbers written the Finnish way
+(:mod:`reporting.numbers`, re-exported here) and small counts of people shown as "<5" where
+the reader may not see clients.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from reporting.access import suppress_below_setting
-
-NBSP = "\xa0"
+from reporting.numbers import fi_euros as fi_euros
+from reporting.numbers import fi_number as fi_number
+from reporting.numbers import fi_percent as fi_percent
 
 
 def suppress_below() -> int:
@@ -20,39 +21,12 @@ def suppress_below() -> int:
     return suppress_below_setting()
 
 
-def _group(digits: str) -> str:
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return NBSP.join(parts)
-
-
-def fi_number(value: int | Decimal, places: int = 0) -> str:
-    """1234567 → "1 234 567"; Decimal("1234.5"), 2 → "1 234,50" (a real minus sign)."""
-    number = Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    sign = "−" if number < 0 else ""
-    whole, _, fraction = f"{abs(number):f}".partition(".")
-    text = _group(whole)
-    return f"{sign}{text},{fraction}" if places else f"{sign}{text}"
-
-
-def fi_euros(cents: int) -> str:
-    """Whole cents as euros: 900 → "9,00 €"."""
-    return f"{fi_number(Decimal(cents).scaleb(-2), 2)}{NBSP}€"
-
-
 def ratio(part: int, whole: int) -> Decimal | None:
     """part / whole with two decimals, rounded half up (as the attendance report's rate);
     None without a whole."""
     if not whole:
         return None
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-def fi_percent(rate: Decimal | str | None) -> str:
-    """Decimal("0.87") or "0.87" → "87 %"; None → "–"."""
-    if rate is None:
-        return "–"
-    return f"{fi_number(Decimal(rate) * 100)}{NBSP}%"
 
 
 def month_label(month: datetime.date) -> str:

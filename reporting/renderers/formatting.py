@@ -10,41 +10,20 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import pgettext
 
 from organisations.models import Municipality, Organiser, Project, Unit
+from reporting.numbers import DASH as DASH
+from reporting.numbers import fi_money as fi_money
+from reporting.numbers import fi_number as fi_number
+from reporting.numbers import fi_percent
 
 from .tables import age_band_label, kind_title
 
-NBSP = "\xa0"
-DASH = "–"
-
-
-def fi_number(value: Any, decimals: int = 0) -> str:
-    """1234.5 → "1 234,50" (decimals=2), with non-breaking spaces between thousands."""
-    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-    whole, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = NBSP.join(groups) + ("," + fraction if decimals else "")
-    return ("-" if number < 0 else "") + text
-
-
-def fi_money(value: Any) -> str:
-    """ "9.00" → "9,00 €"."""
-    return f"{fi_number(value, 2)}{NBSP}€"
-
-
-def fi_rate(value: Any) -> str:
-    """ "0.87" → "87 %"."""
-    return f"{fi_number(Decimal(str(value)) * 100, 0)}{NBSP}%"
+fi_rate = fi_percent  # a report's rate ("0.87") as "87 %"
 
 
 def fi_date(day: datetime.date) -> str:
