@@ -145,6 +145,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The cache: the dashboards keep their figures per filter for DASHBOARD_CACHE_SECONDS. Several
+# web processes (production) should share one: CACHE_URL=redis://host:6379/1. Without it each
+# process keeps its own in memory.
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+
 # KUTY's own settings.
 # Which kind of deployment this is: demo data refuses to run in "production".
 KUTY_ENVIRONMENT = "local"

@@ -52,3 +52,34 @@ def test_production_starts_with_a_secret_key():
         {"DJANGO_ALLOWED_HOSTS": "kuty.example.fi", "DJANGO_SECRET_KEY": "x" * 60 + "-Yz9!"}
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_cache_url_shares_the_cache_through_redis():
+    """With CACHE_URL the web processes share one cache (the dashboards' figures): what one
+    process keeps, Redis holds for the others."""
+    import redis
+
+    from tests.conftest import need_service
+
+    url = "redis://127.0.0.1:6379/14"
+    try:
+        server = redis.Redis.from_url(url, socket_connect_timeout=2)
+        server.ping()
+    except redis.RedisError:
+        need_service("Redis at 127.0.0.1:6379")
+    server.flushdb()
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update({"DJANGO_SETTINGS_MODULE": "kuty.settings.test", "CACHE_URL": url})
+    script = "from django.core.cache import cache; cache.set('kept-by-one', 'seen-by-all', 60)"
+    result = subprocess.run(  # noqa: S603 (our own command and script)
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert any(b"kept-by-one" in key for key in server.keys("*"))
+    server.flushdb()
