@@ -33,6 +33,11 @@ app.conf.beat_schedule = {
         "task": "reporting.tasks.schedule_quarterly_reports",
         "schedule": crontab(hour=6, minute=0, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    # Access-log rows past ACCESS_LOG_RETENTION_YEARS are removed (and the removal logged).
+    "audit-purge-access-log": {
+        "task": "audit.tasks.purge_access_log",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Report runs whose worker died are failed, lost ones are sent again.
     "reporting-sweep-report-runs": {
         "task": "reporting.tasks.sweep_report_runs",
