@@ -21,13 +21,13 @@ from reporting.models import RateKind
 from reporting.params import ReportParams
 
 from .common import (
-    data_quality,
     header,
     money,
     rate_cents,
     scoped_records,
     suppress,
 )
+from .data_quality import data_quality
 
 KIND = "allowance"
 PAYER_ORGANISER = "organiser"

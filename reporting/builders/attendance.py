@@ -35,12 +35,12 @@ from reporting.figures import absence_days, attendance_rate, day_counts
 from reporting.params import ReportParams
 
 from .common import (
-    data_quality,
     header,
     scoped_periods,
     scoped_records,
     suppress,
 )
+from .data_quality import data_quality
 
 KIND = "attendance"
 FLAGS = (UNJUSTIFIED_ABSENCE, SICK_OVER_3_DAYS, CHILD_SICK_OVER_4_DAYS)

@@ -1,5 +1,6 @@
 """What every report builder shares: the scope of periods and records, the report's header,
-counts by sex, rates as SQL expressions, suppression of small counts and data quality.
+counts by sex, rates as SQL expressions and suppression of small counts (the data-quality
+figures are in :mod:`.data_quality`).
 
 Scope
     A period is in the report when it is not a draft, overlaps the range (starts on or before
@@ -19,7 +20,6 @@ First and last period
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -29,10 +29,8 @@ from django.db import connections
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -41,7 +39,6 @@ from django.db.models import (
 )
 from django.db.models.functions import (
     ExtractDay,
-    ExtractIsoWeekDay,
     ExtractMonth,
     ExtractYear,
     RowNumber,
@@ -50,10 +47,9 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.models import Destination, Education, LabourMarketStatus, Period, PeriodStatus, Sex
-from guidance.calendar import finnish_holidays, period_weekdays, planned_days
+from clients.models import Period, PeriodStatus, Sex
 from guidance.models import AttendanceRecord
-from organisations.models import ClosureDay, Unit
+from organisations.models import Unit
 from reporting.figures import ABSENCE_CODES as ABSENCE_CODES  # re-exported for the renderers
 from reporting.figures import absence_counts as absence_counts
 from reporting.figures import absence_days as absence_days
@@ -324,107 +320,6 @@ def rate_cents(kind: RateKind, params: ReportParams, date_field: str = "date") -
 def money(cents: int | None) -> str:
     """Whole cents as euros with two decimals: 8100 → "81.00"."""
     return str(Decimal(cents or 0).scaleb(-2))
-
-
-# --- data quality -----------------------------------------------------------------------------
-
-
-def unknown_entry_q() -> Q:
-    return (
-        Q(labour_market_status=LabourMarketStatus.UNKNOWN)
-        | Q(education=Education.UNKNOWN)
-        | ~Q(client__sex__in=KNOWN_SEXES)
-    )
-
-
-def without_destination_q(params: ReportParams) -> Q:
-    """A last period that ended in the range without a known destination: exited with
-    destination ``unknown``, or its planned end came before the range's end with no exit
-    recorded at all."""
-    return Q(
-        exit_date__gte=params.date_from,
-        exit_date__lte=params.date_to,
-        destination=Destination.UNKNOWN,
-    ) | Q(exit_date__isnull=True, end_date__lt=params.date_to)
-
-
-def planned_days_without_record(params: ReportParams) -> int:
-    """Planned days of the in-scope periods in the range that have no attendance record.
-
-    Planned days come from the unit calendar (:func:`guidance.calendar.planned_days`: the
-    period's weekdays within its dates, less public holidays and the unit's closure days).
-    The database counts the records in the range by period and ISO weekday, leaving out
-    holidays, closure days and days outside the period; the weekdays that are the period's
-    are added up here. Three queries, and a loop over periods, never over records. A range
-    that reaches into the future counts the future planned days too.
-    """
-    first, last = params.date_from, params.date_to
-    periods = list(
-        scoped_periods(params).only(
-            "id", "unit_id", "start_date", "end_date", "exit_date", "weekdays", "days_per_week"
-        )
-    )
-    if not periods:
-        return 0
-    holidays = finnish_holidays(first, last)
-    closures: dict[int, set[datetime.date]] = defaultdict(set)
-    for unit_id, day in ClosureDay.objects.filter(
-        unit_id__in={p.unit_id for p in periods}, date__gte=first, date__lte=last
-    ).values_list("unit_id", "date"):
-        closures[unit_id].add(day)
-    closed = ClosureDay.objects.filter(unit_id=OuterRef("period__unit_id"), date=OuterRef("date"))
-    recorded = (
-        AttendanceRecord.objects.filter(
-            filter_q(params, "period__"),
-            overlap_q(params, "period__"),
-            date__gte=first,
-            date__lte=last,
-        )
-        .filter(date__gte=F("period__start_date"))
-        .filter(
-            Q(period__exit_date__isnull=False, date__lte=F("period__exit_date"))
-            | Q(period__exit_date__isnull=True, date__lte=F("period__end_date"))
-        )
-        .exclude(date__in=list(holidays))
-        .exclude(Exists(closed))
-        .order_by()
-        .values("period_id", weekday=ExtractIsoWeekDay("date"))
-        .annotate(records=Count("pk"))
-    )
-    weekdays = {p.pk: period_weekdays(p) for p in periods}
-    on_planned_days = sum(
-        row["records"] for row in recorded if row["weekday"] in weekdays[row["period_id"]]
-    )
-    planned = sum(len(planned_days(p, first, last, closures[p.unit_id], holidays)) for p in periods)
-    return planned - on_planned_days
-
-
-def data_quality(params: ReportParams) -> dict[str, int]:
-    """Figures a person should fix before trusting the report.
-
-    - ``unknown_entry_data``: participants whose first period in the range lacks the
-      labour-market status or education, or whose sex is unknown;
-    - ``ended_without_destination``: participants whose last period in the range ended
-      without a known destination (see :func:`without_destination_q`);
-    - ``planned_days_without_record``: see :func:`planned_days_without_record`.
-
-    Four queries.
-    """
-    values = scoped_periods(params).aggregate(
-        unknown_entry_data=Count(
-            "pk", filter=Q(pk__in=_ranked_period_ids(params, first=True)) & unknown_entry_q()
-        ),
-        ended_without_destination=Count(
-            "pk",
-            filter=Q(pk__in=_ranked_period_ids(params, first=False))
-            & without_destination_q(params),
-        ),
-    )
-    return {
-        "unknown_entry_data": values["unknown_entry_data"] or 0,
-        "ended_without_destination": values["ended_without_destination"] or 0,
-        "planned_days_without_record": planned_days_without_record(params),
-    }
 
 
 def week_monday(day: datetime.date) -> datetime.date:

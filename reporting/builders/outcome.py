@@ -24,12 +24,12 @@ from reporting.params import ReportParams
 from .common import (
     CountTable,
     age_at,
-    data_quality,
     first_periods,
     header,
     last_periods,
     suppress,
 )
+from .data_quality import data_quality
 
 KIND = "outcome"
 

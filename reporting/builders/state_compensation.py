@@ -26,7 +26,6 @@ from reporting.params import ReportParams
 
 from .common import (
     count_ranked,
-    data_quality,
     filter_q,
     header,
     money,
@@ -35,6 +34,7 @@ from .common import (
     week_monday,
     week_sunday,
 )
+from .data_quality import data_quality
 
 KIND = "state-compensation"
 DAYS_PER_WEEK = 4

@@ -16,7 +16,8 @@ from reporting.builders import (
     build_state_compensation,
 )
 from reporting.builders.common import scoped_periods
-from reporting.dashboards.data import range_figures, split_range
+from reporting.dashboards.attendance import split_range
+from reporting.dashboards.data import range_figures
 from reporting.dashboards.now import warning_period_ids, warning_window
 from reporting.models import Rate
 from reporting.params import ReportParams
