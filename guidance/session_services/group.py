@@ -1,5 +1,4 @@
-"""Writes of guidance sessions and group memberships (STYLE.md): validate, save in one
-transaction, access-log rows inside it.
+"""Writes of group sessions: the session, its roster and, when asked, the day's attendance.
 
 A group session is saved at once: the session, every roster line (bulk) and, when asked,
 the day's attendance of those who took part (bulk). Each roster client gets its own
@@ -14,249 +13,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import access_log_record
-from clients.access import can_edit_client
 from clients.models import Client, Period, PeriodStatus
-from clients.selectors import client_unit_ids
-from organisations.access import get_access
 from organisations.models import Group
 
-from .attendance_selectors import period_on_day
-from .attendance_services import RecordChange, attendance_records_write, default_hours
-from .models import (
+from ..attendance_selectors import period_on_day
+from ..attendance_services import RecordChange, attendance_records_write, default_hours
+from ..models import (
     AttendanceMonthLock,
     AttendanceRecord,
     AttendanceStatus,
-    GroupMembership,
     GroupSession,
     GroupSessionParticipant,
-    IndividualSession,
 )
-from .session_selectors import (
-    client_session_unit,
-    counsellor_choices,
-    goal_choices,
-    group_roster_on,
-)
+from ..session_selectors import group_roster_on
+from .checks import check_counsellors, check_group
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from accounts.models import User
-    from activation_plans.models import ClientGoal
-
-
-def _check_client(user: User, client: Client) -> None:
-    if not can_edit_client(user, client):
-        raise PermissionDenied
-
-
-def _check_group(user: User, group: Group) -> None:
-    if group.unit_id not in get_access(user).edit_unit_ids:
-        raise PermissionDenied
-
-
-def _check_counsellors(counsellors: Sequence[User], unit_ids: set[int]) -> dict[str, list[str]]:
-    if not counsellors:
-        return {"counsellors": [_("Choose at least one counsellor.")]}
-    allowed = set(counsellor_choices(unit_ids=unit_ids).values_list("pk", flat=True))
-    if any(c.pk not in allowed for c in counsellors):
-        return {"counsellors": [_("A counsellor must work in the client's unit.")]}
-    return {}
-
-
-# --- Individual sessions -------------------------------------------------------------------
-
-
-def _individual_errors(
-    *,
-    client: Client,
-    session: IndividualSession | None,
-    counsellors: Sequence[User],
-    goals: Sequence[ClientGoal],
-) -> dict[str, list[str]]:
-    errors = _check_counsellors(counsellors, client_unit_ids(client))
-    kept = session.goals.values_list("pk", flat=True) if session is not None else ()
-    allowed = set(goal_choices(client=client, keep=kept).values_list("pk", flat=True))
-    if any(goal.pk not in allowed for goal in goals):
-        errors["goals"] = [_("A goal must be one of the goals of the client's current plan.")]
-    return errors
-
-
-def _save_individual(
-    session: IndividualSession,
-    *,
-    counsellors: Sequence[User],
-    goals: Sequence[ClientGoal],
-) -> None:
-    session.full_clean()
-    session.save()
-    session.counsellors.set(counsellors)
-    session.goals.set(goals)
-
-
-def individual_session_create(
-    *,
-    user: User,
-    client: Client,
-    starts_at: datetime.datetime,
-    duration_minutes: int,
-    kind: str,
-    topic: str,
-    notes: str = "",
-    counsellors: Sequence[User],
-    goals: Sequence[ClientGoal] = (),
-    request: HttpRequest | None = None,
-) -> IndividualSession:
-    """Record an individual session (incl. a home visit) in the client's current unit."""
-    _check_client(user, client)
-    errors = _individual_errors(client=client, session=None, counsellors=counsellors, goals=goals)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        session = IndividualSession(
-            client=client,
-            unit=client_session_unit(client=client),
-            starts_at=starts_at,
-            duration_minutes=duration_minutes,
-            kind=kind,
-            topic=topic.strip(),
-            notes=notes.strip(),
-            recorded_by=user,
-        )
-        _save_individual(session, counsellors=counsellors, goals=goals)
-        access_log_record(
-            action=Action.CREATE,
-            request=request,
-            user=user,
-            client_uuid=client.uuid,
-            obj=session,
-            detail=f"individual session ({kind})",
-        )
-    return session
-
-
-def individual_session_update(
-    *,
-    user: User,
-    session: IndividualSession,
-    starts_at: datetime.datetime,
-    duration_minutes: int,
-    kind: str,
-    topic: str,
-    notes: str = "",
-    counsellors: Sequence[User],
-    goals: Sequence[ClientGoal] = (),
-    request: HttpRequest | None = None,
-) -> IndividualSession:
-    """Change a recorded session; its unit stays the one it was recorded in."""
-    client = session.client
-    _check_client(user, client)
-    errors = _individual_errors(
-        client=client, session=session, counsellors=counsellors, goals=goals
-    )
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        session.starts_at = starts_at
-        session.duration_minutes = duration_minutes
-        session.kind = kind
-        session.topic = topic.strip()
-        session.notes = notes.strip()
-        _save_individual(session, counsellors=counsellors, goals=goals)
-        access_log_record(
-            action=Action.CHANGE,
-            request=request,
-            user=user,
-            client_uuid=client.uuid,
-            obj=session,
-            detail="individual session changed",
-        )
-    return session
-
-
-# --- Group memberships ---------------------------------------------------------------------
-
-
-def group_membership_add(
-    *,
-    user: User,
-    group: Group,
-    client: Client,
-    start_date: datetime.date,
-    request: HttpRequest | None = None,
-) -> GroupMembership:
-    """Add a client of the group's unit to the group from ``start_date``."""
-    _check_group(user, group)
-    in_unit = (
-        client.registered_unit_id == group.unit_id
-        or client.periods.filter(unit_id=group.unit_id).exclude(status=PeriodStatus.ENDED).exists()
-    )
-    if not in_unit:
-        raise ValidationError({"client": [_("The client is not a client of the group's unit.")]})
-    overlapping = GroupMembership.objects.filter(group=group, client=client).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
-    )
-    if overlapping.exists():
-        raise ValidationError(
-            {"client": [_("The client is already a member of the group on that date.")]}
-        )
-    with transaction.atomic():
-        membership = GroupMembership(group=group, client=client, start_date=start_date)
-        membership.full_clean()
-        membership.save()
-        access_log_record(
-            action=Action.CREATE,
-            request=request,
-            user=user,
-            client_uuid=client.uuid,
-            obj=membership,
-            object_id=str(group.uuid),
-            detail=f"added to group from {start_date:%Y-%m-%d}",
-        )
-    return membership
-
-
-def group_membership_end(
-    *,
-    user: User,
-    membership: GroupMembership,
-    end_date: datetime.date,
-    request: HttpRequest | None = None,
-) -> GroupMembership:
-    """End a membership on ``end_date`` (the last day the client belongs to the group)."""
-    _check_group(user, membership.group)
-    if end_date < membership.start_date:
-        raise ValidationError(
-            {"end_date": [_("A membership cannot end before it starts.")]}, code="before_start"
-        )
-    if membership.end_date is not None and membership.end_date < timezone.localdate():
-        raise ValidationError({"end_date": [_("This membership has already ended.")]})
-    with transaction.atomic():
-        membership.end_date = end_date
-        membership.full_clean()
-        membership.save(update_fields=["end_date"])
-        access_log_record(
-            action=Action.CHANGE,
-            request=request,
-            user=user,
-            client_uuid=membership.client.uuid,
-            obj=membership,
-            object_id=str(membership.group.uuid),
-            detail=f"group membership ends {end_date:%Y-%m-%d}",
-        )
-    return membership
-
-
-# --- Group sessions ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -381,10 +164,10 @@ def _save_group_session(
     request: HttpRequest | None,
 ) -> GroupSessionResult:
     group = session.group
-    _check_group(user, group)
+    check_group(user, group)
     day = timezone.localtime(session.starts_at).date()
     errors = {
-        **_check_counsellors(counsellors, {group.unit_id}),
+        **check_counsellors(counsellors, {group.unit_id}),
         **_roster_errors(roster=roster, allowed_client_ids=allowed_client_ids),
         **(_attendance_errors(group=group, day=day) if mark_present else {}),
     }

@@ -1,0 +1,98 @@
+"""The participant import (interfaces.md §1): clients and their periods from a spreadsheet.
+
+One row per client period; a client with two periods has two rows with the same ``hetu``. The
+file rules (encoding, delimiter, dates, row numbers, all or nothing) are those of
+:mod:`organisations.importing`.
+
+Matching, so that the same file can be imported any number of times:
+
+- A client is the one with the same identity code, compared exactly after upper-casing and
+  removing spaces. The century sign is kept: ``010190-123M`` and ``010190Y123M`` are two people.
+- A period is the client's period in the same unit starting on the same day.
+
+What is written:
+
+- A new client is registered to the unit of their first period, without a responsible
+  counsellor; the date of birth comes from the identity code. The client's current values
+  (name, sex, home municipality, entry data) come from their row with the latest start date.
+- A new period is marked ``imported`` (the parties' agreement is not on record), has no
+  weekdays (unknown) and no activation plan; its status is ``ended`` with an exit date, else
+  ``active`` once it has started, else ``agreed``. Periods of one client that overlap are
+  allowed (historic data) and marked ``overlap_confirmed``.
+- On an existing record, a value in the file replaces the recorded one, but an empty optional
+  cell never erases what is recorded (the file does not know it; the record may). A client whose
+  database holds a later period than the file is left as recorded: the record is newer.
+- One access-log row per client created or changed (a period of theirs counts), in the same
+  transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from organisations.importing import ErrorList, ImportCounts, RowReader, read_table
+
+from .reading import PARTICIPANT_COLUMNS, REQUIRED_COLUMNS, PeriodRow, load_context, read_row
+from .saving import COUNT_KINDS, LOG_DETAIL, save
+
+
+def participants_import(*, data: bytes | str | Path, allow_temporary: bool = False) -> ImportCounts:
+    """Create or update the clients and periods in a CSV file, all or nothing.
+
+    Every row is validated first, against the file and the database. Any error raises
+    ImportFailed with all of them, and nothing is saved. Temporary identity codes (individual
+    number 900–999) are refused unless ``allow_temporary``.
+    """
+    errors = ErrorList(columns=PARTICIPANT_COLUMNS)
+    table = read_table(
+        data, columns=PARTICIPANT_COLUMNS, required_columns=REQUIRED_COLUMNS, errors=errors
+    )
+    context = load_context(table.rows)
+    rows: list[PeriodRow] = []
+    first_row_of_client: dict[str, PeriodRow] = {}
+    row_of_period: dict[tuple[str, str, datetime.date], int] = {}
+    for row in table.rows:
+        item = read_row(row, errors, context, allow_temporary=allow_temporary)
+        if item is None:
+            continue
+        cells = RowReader(row, errors)
+        first = first_row_of_client.setdefault(item.hetu, item)
+        for column in ("first_name", "last_name"):
+            if getattr(item, column) != getattr(first, column):
+                cells.error(
+                    column,
+                    _(
+                        "Row %(row)d gives this identity code to %(name)s. One person has one "
+                        "name in the file."
+                    )
+                    % {"row": first.number, "name": f"{first.first_name} {first.last_name}"},
+                )
+        key = (item.hetu, item.unit.code, item.start_date)
+        if key in row_of_period:
+            cells.error(
+                "start_date",
+                _(
+                    "Row %(row)d already has a period for this person in this unit starting "
+                    "on this day."
+                )
+                % {"row": row_of_period[key]},
+            )
+            continue
+        row_of_period[key] = row.number
+        rows.append(item)
+    errors.raise_if_any()
+    with transaction.atomic():
+        return save(rows, context)
+
+
+__all__ = [
+    "COUNT_KINDS",
+    "LOG_DETAIL",
+    "PARTICIPANT_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "participants_import",
+]
