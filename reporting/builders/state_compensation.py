@@ -163,24 +163,20 @@ def build_state_compensation(
             "unit_pk",
         ],
     )
-    grouped = [
-        {
-            **dict(zip(names, values[: len(names)], strict=True)),
-            "attended_days": values[-3],
-            "compensated_days": values[-2] or 0,
-            "cents": values[-1] or 0,
-        }
-        for values in counted
-    ]
-    rows = [
-        {
-            **row,
-            "client_id": row["client_pk"],
-            "unit_id": row["unit_pk"],
-            "unit": row["unit_name"],
-        }
-        for row in grouped
-    ]
+    rows = []
+    for *grouped, attended, compensated_days, cents in counted:
+        row = dict(zip(names, grouped, strict=True))
+        rows.append(
+            {
+                **row,
+                "client_id": row["client_pk"],
+                "unit_id": row["unit_pk"],
+                "unit": row["unit_name"],
+                "attended_days": attended,
+                "compensated_days": compensated_days or 0,
+                "cents": cents or 0,
+            }
+        )
 
     report: dict[str, Any] = header(KIND, params, include_personal=include_personal)
     if include_personal:
