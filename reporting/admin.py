@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin import ReadOnlyModelAdmin
+
 from .models import Rate, ReportRun
 
 
@@ -11,7 +13,7 @@ class RateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(ReadOnlyModelAdmin):
     """Report runs for administrators following the queue: what was asked, by whom, how it
     went and why a run failed. Read-only, and without the files: they may hold personal data,
     which the people who asked download on the reports page."""
@@ -51,12 +53,3 @@ class ReportRunAdmin(admin.ModelAdmin):
         "finished_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -10,23 +10,34 @@ same dashboards (:func:`dashboard_response`), with their own templates.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.services import access_log_record
+from organisations.access import get_access
+from organisations.models import Role
 
 from .drilldown import DrillFilterForm, drill
 from .forms import DashboardFilterForm
 from .links import selection_query
 from .overview import build_dashboard
-from .scope import MUNICIPALITY, Scope, municipal_scope, project_scope, records_scope
+from .scope import (
+    MUNICIPALITY,
+    Scope,
+    Selection,
+    municipal_scope,
+    project_scope,
+    records_scope,
+)
 
 RECORDS_PAGE_SIZE = 50
 
@@ -105,9 +116,6 @@ def records(request: HttpRequest) -> HttpResponse:
         object_type="reporting.dashboard_records",
         detail=_log_detail(form, page.number),
     )
-    extra = {"figure": data["figure"], "key": data["key"]}
-    if data["month"]:
-        extra["month"] = f"{data['month']:%Y-%m}"
     context = {
         "form": form,
         "selection": selection,
@@ -115,6 +123,14 @@ def records(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": found.rows(list(page.object_list)),
         "total": found.total(),
-        "query": selection_query(selection, **extra),
+        "back": _back_to_figures(request, selection),
     }
     return render(request, "reporting/dashboards/records.html", context)
+
+
+def _back_to_figures(request: HttpRequest, selection: Selection) -> str:
+    """The project dashboard with the same filters, for those who have it; else the home page
+    (a unit manager's figures are there)."""
+    if {Role.PROJECT_MANAGER, Role.ADMINISTRATOR} & get_access(request.user).roles:
+        return f"{reverse('dashboards:project')}?{urlencode(selection_query(selection))}"
+    return reverse("home")

@@ -155,3 +155,16 @@ def test_records_queries_do_not_grow_with_the_data(client, bob, world, django_as
     with django_assert_num_queries(RECORDS_QUERIES):
         response = client.get(reverse("dashboards:records"), query)
     assert response.context["page"].paginator.count == 23
+
+
+def test_a_list_leads_back_to_the_figures_it_came_from(client, bob, dora, world):
+    query = {**RANGE, "units": str(world.u1.uuid), "figure": "active"}
+    client.force_login(bob)
+    back = client.get(reverse("dashboards:records"), query).context["back"]
+    assert back == (
+        f"{reverse('dashboards:project')}?from=2025-01-01&to=2025-03-31&units={world.u1.uuid}"
+    )
+    assert client.get(back).status_code == 200
+
+    client.force_login(dora)  # a unit manager: her figures are on her home page
+    assert client.get(reverse("dashboards:records"), query).context["back"] == reverse("home")
