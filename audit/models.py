@@ -24,6 +24,9 @@ class Action(models.TextChoices):
     LOGIN = "login", pgettext_lazy("access log action", "Sign in")
     FAILED_LOGIN = "failed_login", pgettext_lazy("access log action", "Failed sign-in")
     LOGOUT = "logout", pgettext_lazy("access log action", "Sign out")
+    SEARCH = "search", pgettext_lazy("access log action", "Search")
+    IMPORT = "import", pgettext_lazy("access log action", "Import")
+    REVEAL = "reveal", pgettext_lazy("access log action", "Identity code shown")
 
 
 class AccessLogQuerySet(models.QuerySet):
@@ -69,6 +72,38 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("The access log is append-only.")
+
+
+class AccessLogSealQuerySet(AccessLogQuerySet):
+    pass
+
+
+class AccessLogSeal(models.Model):
+    """One link of the access log's hash chain (see ``audit.chain``): written by the database
+    (PostgreSQL) or the log's writer (SQLite), never changed."""
+
+    seq = models.BigAutoField(primary_key=True)
+    # Not a foreign key: a removed entry must leave its seal behind for the verifier to see.
+    entry_id = models.BigIntegerField(unique=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AccessLogSealQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log seal")
+        verbose_name_plural = _("access log seals")
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.hash[:12]}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if not self._state.adding:

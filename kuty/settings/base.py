@@ -104,6 +104,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy: its addresses or networks (comma-separated, e.g. "10.0.0.5,10.1.0.0/16").
+# Only from these is X-Forwarded-For believed; the access log and axes use the same helper.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "audit.addresses.client_ip"
 
 # Internationalisation: Finnish first, Swedish and English available.
 LANGUAGE_CODE = "fi"
