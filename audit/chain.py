@@ -9,10 +9,12 @@ Who seals:
   writers queue for the few milliseconds of their commit and never for the length of a request.
   The trigger runs as the schema owner (``SECURITY DEFINER``): the application's role can read
   the seals but not write them (``db_roles``).
-- **SQLite** (the embedded single-machine run): the writer seals in Python right after the
-  insert; SQLite lets one transaction write at a time, so the chain cannot fork.
+- **SQLite** (the embedded single-machine run): an AFTER INSERT trigger seals each entry with
+  a function this module registers on every connection (``kuty_seal_hash``); SQLite lets one
+  transaction write at a time, so the chain cannot fork.
 
-Both compute the same message (:func:`entry_message`), so one verifier serves both.
+Both compute the same message (:func:`entry_message`), so one verifier serves both, and
+writing the log costs the same number of queries on either database.
 
 The retention purge removes the oldest entries with their seals; it records the hash of the
 last removed seal as an *anchor* in its own (sealed) log entry, and the verifier accepts a chain
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -100,20 +103,34 @@ def _message_of(entry: Any) -> str:
     )
 
 
-def seal_in_python(entries: Iterable[Any]) -> None:
-    """Seal freshly written entries where the database does not (SQLite)."""
-    if connection.vendor == "postgresql":
-        return  # the deferred trigger seals them at commit
-    from .models import AccessLogSeal
+def _sqlite_seal_hash(previous: str, *fields: Any) -> str:
+    """The seal of one entry, called by SQLite's trigger with the row as SQLite stores it
+    (times as UTC text, UUIDs as 32 hex digits)."""
+    entry_id, at, user_id, username, action, client_uuid, *rest = fields
+    moment = datetime.datetime.fromisoformat(at).replace(tzinfo=datetime.UTC)
+    message = entry_message(
+        id=entry_id,
+        at=moment,
+        user_id=user_id,
+        username=username,
+        action=action,
+        client_uuid=uuid.UUID(client_uuid) if client_uuid else None,
+        object_type=rest[0],
+        object_id=rest[1],
+        basis=rest[2],
+        detail=rest[3],
+        ip_address=rest[4],
+        user_agent=rest[5],
+    )
+    return seal_hash(previous, message)
 
-    last = AccessLogSeal.objects.order_by("-seq").values_list("hash", flat=True).first()
-    previous = last or GENESIS
-    seals = []
-    for entry in entries:
-        digest = seal_hash(previous, _message_of(entry))
-        seals.append(AccessLogSeal(entry_id=entry.pk, prev_hash=previous, hash=digest))
-        previous = digest
-    AccessLogSeal.objects.bulk_create(seals, batch_size=500)
+
+def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Give every SQLite connection the function its seal trigger calls (connection_created)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "kuty_seal_hash", 13, _sqlite_seal_hash, deterministic=True
+        )
 
 
 def seal_pending() -> None:
@@ -207,3 +224,35 @@ def verify(*, limit: int = 20) -> Verdict:
             for pk in unsealed
         )
     return Verdict(entries=count, head=previous or GENESIS, problems=tuple(problems))
+
+
+def purge_before(cursor: Any, cutoff: datetime.datetime) -> tuple[int, str | None]:
+    """Remove the entries logged before ``cutoff`` with their seals, from the start of the
+    chain: up to the first seal whose entry is newer (an older entry sealed after it waits for
+    the next purge). Runs inside the caller's transaction with the maintenance row in place.
+    Returns (entries removed, the hash of the last removed seal: the chain's new anchor)."""
+    seal_pending()
+    cursor.execute(
+        "SELECT min(s.seq) FROM audit_accesslogseal s"
+        " JOIN audit_accesslogentry e ON e.id = s.entry_id WHERE e.at >= %s",
+        [cutoff],
+    )
+    boundary = cursor.fetchone()[0]
+    if boundary is None:
+        cursor.execute("SELECT coalesce(max(seq), 0) + 1 FROM audit_accesslogseal")
+        boundary = cursor.fetchone()[0]
+    cursor.execute(
+        "SELECT hash FROM audit_accesslogseal WHERE seq < %s ORDER BY seq DESC LIMIT 1",
+        [boundary],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return 0, None
+    cursor.execute(
+        "DELETE FROM audit_accesslogentry WHERE id IN"
+        " (SELECT entry_id FROM audit_accesslogseal WHERE seq < %s)",
+        [boundary],
+    )
+    removed = cursor.rowcount
+    cursor.execute("DELETE FROM audit_accesslogseal WHERE seq < %s", [boundary])
+    return removed, row[0]

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from .addresses import client_ip
-from .chain import seal_in_python
 from .models import AccessLogEntry, Action
 
 if TYPE_CHECKING:
@@ -87,7 +86,6 @@ def access_log_record(
         detail=detail,
     )
     entry.save()
-    seal_in_python([entry])
     return entry
 
 
@@ -128,5 +126,4 @@ def access_log_record_many(
     # Large files: keep each INSERT within the database's parameter limits.
     batch = 500 if connection.vendor == "sqlite" else 5000
     AccessLogEntry.objects.bulk_create(entries, batch_size=batch)
-    seal_in_python(entries)
     return len(entries)

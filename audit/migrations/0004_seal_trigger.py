@@ -4,7 +4,8 @@ PostgreSQL: ``audit_accesslog_seal_one`` builds the same text as ``audit.chain.e
 and appends the seal under a transaction-scoped advisory lock; a deferred constraint trigger
 calls it when the inserting transaction commits. It is ``SECURITY DEFINER``: it runs as the
 schema owner, so the application's role (``db_roles``) needs no right to write seals.
-SQLite: the writer seals in Python (audit.services).
+SQLite: an AFTER INSERT trigger seals each entry with ``kuty_seal_hash``, a function
+audit.chain registers on every connection.
 
 Existing entries are sealed here in id order. The seals get the same append-only triggers as the
 entries (the maintenance table of migration 0002 opens both for the retention purge).
@@ -83,13 +84,25 @@ DROP FUNCTION IF EXISTS audit_accesslogentry_seal();
 DROP FUNCTION IF EXISTS audit_accesslog_seal_one(audit_accesslogentry);
 DROP FUNCTION IF EXISTS audit_accesslog_field(text);
 """
+SQLITE_SEAL = (
+    "(SELECT hash FROM audit_accesslogseal ORDER BY seq DESC LIMIT 1), '" + "0" * 64 + "'"
+)
 SQLITE_UP = [
+    f"""CREATE TRIGGER audit_accesslogentry_seal AFTER INSERT ON audit_accesslogentry BEGIN
+       INSERT INTO audit_accesslogseal (entry_id, prev_hash, hash) VALUES (
+           NEW.id,
+           coalesce({SQLITE_SEAL}),
+           kuty_seal_hash(coalesce({SQLITE_SEAL}), NEW.id, NEW.at, NEW.user_id, NEW.username,
+               NEW.action, NEW.client_uuid, NEW.object_type, NEW.object_id, NEW.basis,
+               NEW.detail, NEW.ip_address, NEW.user_agent));
+       END;""",
     """CREATE TRIGGER audit_accesslogseal_no_update BEFORE UPDATE ON audit_accesslogseal
        WHEN NOT EXISTS (SELECT 1 FROM audit_accesslog_maintenance) BEGIN SELECT RAISE(ABORT, 'The access log is append-only'); END;""",
     """CREATE TRIGGER audit_accesslogseal_no_delete BEFORE DELETE ON audit_accesslogseal
        WHEN NOT EXISTS (SELECT 1 FROM audit_accesslog_maintenance) BEGIN SELECT RAISE(ABORT, 'The access log is append-only'); END;""",
 ]
 SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS audit_accesslogentry_seal;",
     "DROP TRIGGER IF EXISTS audit_accesslogseal_no_update;",
     "DROP TRIGGER IF EXISTS audit_accesslogseal_no_delete;",
 ]
@@ -128,9 +141,9 @@ def forwards(apps, schema_editor):
     if vendor == "postgresql":
         schema_editor.execute(PG_UP)
     elif vendor == "sqlite":
+        _seal_existing_in_python(apps)
         for statement in SQLITE_UP:
             schema_editor.execute(statement)
-        _seal_existing_in_python(apps)
 
 
 def backwards(apps, schema_editor):

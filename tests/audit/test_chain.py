@@ -3,6 +3,7 @@ past the application is named by ``access_log_verify`` — even one made by the 
 
 from __future__ import annotations
 
+import importlib
 import io
 import uuid
 
@@ -108,22 +109,27 @@ def test_removing_an_entry_with_its_seal_breaks_the_chain(counsellor):
 
 
 def test_an_entry_written_past_the_application_is_named(counsellor):
+    """The owner switches the sealing off, writes a row and switches it on again."""
     _log_three(counsellor)
     if connection.vendor == "postgresql":
         # Deferred foreign-key checks are pending trigger events too: run them first.
-        _as_owner(
+        switch_off = [
             "SET CONSTRAINTS ALL IMMEDIATE",
             "ALTER TABLE audit_accesslogentry DISABLE TRIGGER audit_accesslogentry_seal",
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO audit_accesslogentry (at, username, action, object_type, object_id,"
-            " basis, detail, user_agent) VALUES (CURRENT_TIMESTAMP, 'mallory', 'view', '', '',"
-            " '', 'forged', '')"
-        )
+        ]
+        switch_on = ["ALTER TABLE audit_accesslogentry ENABLE TRIGGER audit_accesslogentry_seal"]
+    else:
+        migration = importlib.import_module("audit.migrations.0004_seal_trigger")
+        switch_off = ["DROP TRIGGER audit_accesslogentry_seal"]
+        switch_on = [migration.SQLITE_UP[0]]
+    _as_owner(
+        *switch_off,
+        "INSERT INTO audit_accesslogentry (at, username, action, object_type, object_id,"
+        " basis, detail, user_agent) VALUES (CURRENT_TIMESTAMP, 'mallory', 'view', '', '',"
+        " '', 'forged', '')",
+        *switch_on,
+    )
     forged = AccessLogEntry.objects.get(username="mallory")
-    if connection.vendor == "postgresql":
-        _as_owner("ALTER TABLE audit_accesslogentry ENABLE TRIGGER audit_accesslogentry_seal")
     verdict = verify()
     assert [(p.entry_id, p.text) for p in verdict.problems] == [
         (forged.pk, "entry without a seal (written past the application)")
