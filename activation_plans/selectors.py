@@ -12,19 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import (
     BooleanField,
-    DurationField,
-    Exists,
     ExpressionWrapper,
-    F,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
-    Sum,
-    Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 from django.utils import formats, translation
 from django.utils.dates import WEEKDAYS_ABBR
@@ -35,17 +27,16 @@ from clients.models import Period, PeriodStatus
 from organisations.access import get_access
 
 from .models import ActivationPlan, ClientGoal, FollowUpMeeting, PlanVersion
+from .review import clients_due_for_review
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
 
-# How far ahead each reminder looks (days). The law asks for a review at 24 months in KUTY
-# (DOMAIN.md §2); 730 days stands for those 24 months.
+# How far ahead each reminder looks (days).
 FOLLOW_UP_HORIZON_DAYS = 14
 ENDING_HORIZON_DAYS = 30
-REVIEW_AFTER_DAYS = 730
 LIVE_STATUSES = (PeriodStatus.AGREED, PeriodStatus.ACTIVE)
 
 
@@ -285,22 +276,6 @@ def _own(user: User | AnonymousUser, client_path: str) -> ExpressionWrapper:
     )
 
 
-def time_in_kuty(until: datetime.date) -> Subquery:
-    """A client's time in KUTY up to ``until``: the days from each agreed, active or ended
-    period's start to its last day (exit date, else planned end), periods still running
-    counted up to ``until``. Summed in the database over all the client's periods."""
-    last_day = Least(Coalesce("exit_date", "end_date"), Value(until))
-    per_client = (
-        Period.objects.filter(client_id=OuterRef("client_id"), start_date__lte=until)
-        .exclude(status=PeriodStatus.DRAFT)
-        .order_by()
-        .values("client_id")
-        .annotate(total=Sum(ExpressionWrapper(last_day - F("start_date"), DurationField())))
-        .values("total")
-    )
-    return Subquery(per_client, output_field=DurationField())
-
-
 def reminders_for(*, user: User | AnonymousUser, today: datetime.date) -> Reminders:
     """The four reminder lists for the user's editable units, in four queries whatever the
     number of plans.
@@ -308,10 +283,10 @@ def reminders_for(*, user: User | AnonymousUser, today: datetime.date) -> Remind
     - plans waiting for the three parties' agreement (draft);
     - follow-up meetings due within 14 days or overdue (agreed or active plans);
     - active periods whose planned end is within 30 days (or passed) with no exit recorded;
-    - clients whose time in KUTY reaches 24 months (730 days) within 30 days, counted over
-      all their periods up to today + 30 days, while a period runs in the user's unit: the
-      law requires the plan be reviewed at 24 months. The reminder goes away once a
-      follow-up meeting marked as the 24-month review is recorded on the current plan.
+    - clients whose calendar time in KUTY since their last review reaches 24 months within
+      30 days (``activation_plans.review``), while a period runs in the user's unit: the law
+      requires the plan be reviewed at 24 months. The reminder goes away once a follow-up
+      meeting marked as the 24-month review is recorded on any of the client's plans.
     """
     reminders = Reminders(today=today)
     unit_ids = get_access(user).edit_unit_ids
@@ -345,12 +320,13 @@ def reminders_for(*, user: User | AnonymousUser, today: datetime.date) -> Remind
         .order_by("-own", "end_date", "id")
     )
     horizon = today + datetime.timedelta(days=ENDING_HORIZON_DAYS)
-    reviewed = FollowUpMeeting.objects.filter(plan__period=OuterRef("pk"), is_24_month_review=True)
+    live = periods.filter(status__in=LIVE_STATUSES)
+    due = clients_due_for_review(live.values("client_id"), horizon)
     reminders.review_24_months = list(
-        periods.filter(status__in=LIVE_STATUSES)
-        .annotate(kuty_time=time_in_kuty(horizon), own=_own(user, "client__"))
-        .filter(kuty_time__gte=datetime.timedelta(days=REVIEW_AFTER_DAYS))
-        .exclude(Exists(reviewed))
+        live.filter(client_id__in=due)
+        .annotate(own=_own(user, "client__"))
         .order_by("-own", "client__last_name", "client__first_name", "id")
     )
+    for period in reminders.review_24_months:
+        period.review_reached_on = due[period.client_id]
     return reminders

@@ -19,10 +19,10 @@ from collections import defaultdict
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from activation_plans.models import FollowUpMeeting
-from activation_plans.selectors import LIVE_STATUSES, REVIEW_AFTER_DAYS, time_in_kuty
+from activation_plans.review import clients_due_for_review
+from activation_plans.selectors import LIVE_STATUSES
 from clients.models import Period, PeriodStatus
 from guidance.models import AttendanceMonthLock
 from guidance.warnings import (
@@ -124,13 +124,8 @@ def reminder_periods(params: ReportParams, today: datetime.date, kind: str) -> Q
         return periods.filter(status=PeriodStatus.DRAFT, plan__isnull=False)
     if kind == "follow_ups_overdue":
         return periods.filter(status__in=LIVE_STATUSES, plan__next_follow_up__lt=today)
-    reviewed = FollowUpMeeting.objects.filter(plan__period=OuterRef("pk"), is_24_month_review=True)
-    return (
-        periods.filter(status__in=LIVE_STATUSES, exit_date__isnull=True)
-        .annotate(kuty_time=time_in_kuty(today))
-        .filter(kuty_time__gte=datetime.timedelta(days=REVIEW_AFTER_DAYS))
-        .exclude(Exists(reviewed))
-    )
+    live = periods.filter(status__in=LIVE_STATUSES, exit_date__isnull=True)
+    return live.filter(client_id__in=list(clients_due_for_review(live.values("client_id"), today)))
 
 
 # --- the figures --------------------------------------------------------------------------

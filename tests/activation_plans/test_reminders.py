@@ -91,8 +91,8 @@ def test_periods_ending_within_30_days_without_an_exit(counsellor, unit):
 def test_clients_reaching_24_months_in_kuty(counsellor, unit, other_unit):
     def long_client(unit_now):  # type: ignore[no-untyped-def]
         client = client_of(unit)
-        # 364 days in an earlier period, then a period running since 3.6.2025: by
-        # 1.7.2026 (today + 30 days) 757 days in all.
+        # An earlier period from 3.6.2024, then one running on from 3.6.2025: one unbroken
+        # stretch, 24 months on 2.6.2026 (within today + 30 days).
         PeriodFactory(
             client=client, unit=unit, start_date=datetime.date(2024, 6, 3),
             end_date=datetime.date(2025, 6, 2), ended=True,
@@ -114,7 +114,7 @@ def test_clients_reaching_24_months_in_kuty(counsellor, unit, other_unit):
 
     reminders = reminders_for(user=counsellor, today=TODAY)
     assert reminders.review_24_months == [due.period]
-    assert reminders.review_24_months[0].kuty_time == datetime.timedelta(days=757)
+    assert reminders.review_24_months[0].review_reached_on == datetime.date(2026, 6, 2)
 
 
 def test_reminders_are_scoped_to_editable_units(
@@ -142,13 +142,13 @@ def test_reminder_queries_do_not_grow_with_the_data(counsellor, unit, django_ass
 
     make_some()
     user = fresh(counsellor)
-    with django_assert_num_queries(5):  # the user's roles, then one query per list
+    with django_assert_num_queries(6):  # roles, a query per list, the 24-month periods
         reminders = reminders_for(user=user, today=TODAY)
     assert reminders.total == 4
     for _ in range(4):
         make_some()
     user = fresh(counsellor)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         reminders = reminders_for(user=user, today=TODAY)
         # Reading what the page shows needs nothing more.
         for plan in reminders.awaiting_agreement + reminders.follow_ups_due:
