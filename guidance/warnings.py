@@ -1,8 +1,10 @@
 """Attendance warnings a counsellor must see (DOMAIN.md §3, interfaces.md §3 flags).
 
-- ``sick_over_3_days_uncertified``: ``sick`` (own notice, no certificate) on more than 3
-  consecutive planned days. A certificate is needed from the 4th day.
-- ``child_sick_over_4_days``: ``child_sick`` on more than 4 consecutive planned days.
+- ``sick_over_3_days_uncertified``: a run of ``sick`` (own notice, no certificate) planned
+  days that spans more than 3 calendar days from its first day to its last. A certificate is
+  needed from the 4th day, so a client who comes once a week and is sick on two of their days
+  in a row (8 calendar days) is warned about too.
+- ``child_sick_over_4_days``: the same for ``child_sick``, more than 4 calendar days.
 - ``unjustified_absence``: any ``unjustified`` day; consecutive ones are one warning.
 
 **Consecutive planned days.** A run is counted along the period's planned days in date order
@@ -44,7 +46,8 @@ SICK_OVER_3_DAYS = "sick_over_3_days_uncertified"
 CHILD_SICK_OVER_4_DAYS = "child_sick_over_4_days"
 UNJUSTIFIED_ABSENCE = "unjustified_absence"
 
-# The longest run of each status that is not yet a warning.
+# The longest run of each status, in calendar days from its first day to its last, that is not
+# yet a warning.
 LONGEST_ALLOWED_RUN: dict[str, int] = {
     AttendanceStatus.SICK: 3,
     AttendanceStatus.CHILD_SICK: 4,
@@ -70,7 +73,12 @@ class AttendanceWarning:
     client_id: int
     first: datetime.date
     last: datetime.date
-    days: int
+    days: int  # planned days in the run
+
+    @property
+    def calendar_days(self) -> int:
+        """The run's length from its first day to its last, both included."""
+        return (self.last - self.first).days + 1
 
     @property
     def title(self) -> str:
@@ -90,20 +98,20 @@ class AttendanceWarning:
     @property
     def message(self) -> str:
         """The warning as a sentence, e.g. for the client page."""
-        values = {"days": self.days, "dates": self.dates}
+        values = {"days": self.days, "dates": self.dates, "calendar": self.calendar_days}
         if self.kind == SICK_OVER_3_DAYS:
             return (
                 _(
-                    "Sick on %(days)d planned days in a row without a certificate (%(dates)s). "
-                    "A certificate is needed from the 4th day."
+                    "Sick without a certificate for %(calendar)d calendar days (%(dates)s, "
+                    "%(days)d planned days). A certificate is needed from the 4th day."
                 )
                 % values
             )
         if self.kind == CHILD_SICK_OVER_4_DAYS:
             return (
                 _(
-                    "Child sick on %(days)d planned days in a row (%(dates)s); "
-                    "at most 4 days are allowed."
+                    "Child sick for %(calendar)d calendar days (%(dates)s, %(days)d planned "
+                    "days); at most 4 days are allowed."
                 )
                 % values
             )
@@ -158,7 +166,8 @@ def period_warnings(
             runs.append((status, [day]))
     found: list[AttendanceWarning] = []
     for status, run in runs:
-        if status not in LONGEST_ALLOWED_RUN or len(run) <= LONGEST_ALLOWED_RUN[status]:
+        span = (run[-1] - run[0]).days + 1
+        if status not in LONGEST_ALLOWED_RUN or span <= LONGEST_ALLOWED_RUN[status]:
             continue
         if run[0] <= last and run[-1] >= first:
             found.append(

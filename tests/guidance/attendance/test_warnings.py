@@ -1,4 +1,5 @@
-"""Attendance warnings (DOMAIN.md §3): runs counted in consecutive planned days."""
+"""Attendance warnings (DOMAIN.md §3): runs of consecutive planned days, measured in calendar
+days from the run's first day to its last."""
 
 from __future__ import annotations
 
@@ -39,9 +40,35 @@ def kinds(period, first=NOVEMBER[0], last=NOVEMBER[1]) -> list[tuple[str, int]]:
 # Mon/Wed/Fri in November 2025: 3, 5, 7, 10, 12, 14, ...
 
 
-def test_three_sick_days_in_a_row_are_allowed(matti_period):
-    record(matti_period, {D(2025, 11, 3): "sick", D(2025, 11, 5): "sick", D(2025, 11, 7): "sick"})
+def test_a_sickness_over_three_calendar_days_is_allowed(matti_period):
+    # Wed 5.11. and Fri 7.11.: two planned days, 3 calendar days.
+    record(matti_period, {D(2025, 11, 5): "sick", D(2025, 11, 7): "sick"})
     assert kinds(matti_period) == []
+
+
+def test_three_planned_days_over_five_calendar_days_warn(matti_period):
+    # Mon, Wed, Fri: 3 planned days, 5 calendar days (3.–7.11.): a certificate is needed.
+    record(matti_period, {D(2025, 11, 3): "sick", D(2025, 11, 5): "sick", D(2025, 11, 7): "sick"})
+    (warning,) = attendance_warnings([matti_period.pk], *NOVEMBER)[matti_period.pk]
+    assert (warning.kind, warning.days, warning.calendar_days) == (SICK_OVER_3_DAYS, 3, 5)
+
+
+def test_a_client_who_comes_once_a_week_is_warned(unit):
+    """Sick on two Mondays in a row: 2 planned days, but 8 calendar days."""
+    weekly = PeriodFactory(
+        client=ClientFactory(registered_unit=unit),
+        unit=unit,
+        start_date=D(2025, 9, 1),
+        end_date=D(2026, 2, 28),
+        weekdays="1",
+        days_per_week=1,
+    )
+    record(weekly, {D(2025, 11, 3): "sick"})
+    assert kinds(weekly) == []
+    record(weekly, {D(2025, 11, 10): "sick"})
+    (warning,) = attendance_warnings([weekly.pk], *NOVEMBER)[weekly.pk]
+    assert (warning.kind, warning.days, warning.calendar_days) == (SICK_OVER_3_DAYS, 2, 8)
+    assert "8" in warning.message
 
 
 def test_four_sick_days_in_a_row_without_a_certificate_warn(matti_period):
@@ -82,12 +109,15 @@ def test_a_planned_day_without_a_record_breaks_the_run(matti_period):
     assert kinds(matti_period) == []
 
 
-def test_four_child_sick_days_are_allowed_five_warn(matti_period, liisa_period):
-    record(matti_period, {D(2025, 11, d): "child_sick" for d in (3, 5, 7, 10)})
-    # Liisa: Tue/Thu from 10.11.: 11, 13, 18, 20, 25
-    record(liisa_period, {D(2025, 11, d): "child_sick" for d in (11, 13, 18, 20, 25)})
+def test_child_sick_over_four_calendar_days_warns(matti_period, liisa_period):
+    # Matti: Fri 7.11. and Mon 10.11.: 4 calendar days, allowed.
+    record(matti_period, {D(2025, 11, d): "child_sick" for d in (7, 10)})
+    # Liisa (Tue/Thu from 10.11.): Tue 11.11. and Thu 13.11. (3 days), then Tue 18.11.: 8 days.
+    record(liisa_period, {D(2025, 11, d): "child_sick" for d in (11, 13)})
     assert kinds(matti_period) == []
-    assert kinds(liisa_period) == [(CHILD_SICK_OVER_4_DAYS, 5)]
+    assert kinds(liisa_period) == []
+    record(liisa_period, {D(2025, 11, 18): "child_sick"})
+    assert kinds(liisa_period) == [(CHILD_SICK_OVER_4_DAYS, 3)]
 
 
 def test_any_unjustified_absence_warns(matti_period):
@@ -96,22 +126,15 @@ def test_any_unjustified_absence_warns(matti_period):
     assert (warning.kind, warning.days, warning.first) == (UNJUSTIFIED_ABSENCE, 1, D(2025, 11, 5))
 
 
-def test_a_holiday_inside_a_sickness_neither_counts_nor_breaks_the_run(matti_period):
-    # Fri 19.12., Mon 22.12., [Wed 24.12. and Fri 26.12. holidays], Mon 29.12.: 3 planned days
-    # of sickness, then Wed 31.12. the 4th.
+def test_a_holiday_inside_a_sickness_does_not_break_the_run(matti_period):
+    # Mon 22.12., [Wed 24.12. and Fri 26.12. holidays], Mon 29.12.: one run of 2 planned days
+    # over 8 calendar days; without the holidays counted as breaks it warns.
     record(
         matti_period,
-        {
-            D(2025, 12, 19): "sick",
-            D(2025, 12, 22): "sick",
-            D(2025, 12, 24): "not_organised",
-            D(2025, 12, 29): "sick",
-        },
+        {D(2025, 12, 22): "sick", D(2025, 12, 24): "not_organised", D(2025, 12, 29): "sick"},
     )
     december = (D(2025, 12, 1), D(2025, 12, 31))
-    assert kinds(matti_period, *december) == []
-    record(matti_period, {D(2025, 12, 31): "sick"})
-    assert kinds(matti_period, *december) == [(SICK_OVER_3_DAYS, 4)]
+    assert kinds(matti_period, *december) == [(SICK_OVER_3_DAYS, 2)]
 
 
 def test_a_closure_day_inside_a_sickness_does_not_break_the_run(matti_period, unit):
