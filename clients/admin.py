@@ -1,4 +1,4 @@
-"""Admin for the law's period rules only.
+"""Admin for the law's dated limits only.
 
 Clients and periods are deliberately not in the admin: their records are secret (DOMAIN.md §6),
 administrators see no personal data unless they also hold a unit role, and the admin would
@@ -7,20 +7,11 @@ bypass both the unit scoping and the access log. They are handled on the clients
 
 from django.contrib import admin
 
-from .models import PeriodRuleSet
+from .models import PeriodLimit
 
 
-@admin.register(PeriodRuleSet)
-class PeriodRuleSetAdmin(admin.ModelAdmin):
-    list_display = (
-        "valid_from",
-        "min_months",
-        "max_months",
-        "min_days_per_week",
-        "max_days_per_week",
-        "min_hours_per_day",
-        "max_hours_per_day",
-        "max_hours_per_week",
-        "source",
-    )
-    ordering = ("-valid_from",)
+@admin.register(PeriodLimit)
+class PeriodLimitAdmin(admin.ModelAdmin):
+    list_display = ("kind", "valid_from", "value", "source", "verified")
+    list_filter = ("kind", "verified")
+    ordering = ("kind", "-valid_from")

@@ -221,29 +221,45 @@ class Destination(models.TextChoices):
 INTO_WORKING_LIFE = (Destination.OPEN_LABOUR_MARKET, Destination.SUBSIDISED_WORK)
 
 
-class PeriodRuleSet(models.Model):
-    """The law's limits for a period, as data with a validity date (DOMAIN.md §2).
+class PeriodLimitKind(models.TextChoices):
+    MIN_MONTHS = "min_months", _("shortest period in months")
+    MAX_MONTHS = "max_months", _("longest period in months")
+    MIN_DAYS_PER_WEEK = "min_days_per_week", _("fewest days a week")
+    MAX_DAYS_PER_WEEK = "max_days_per_week", _("most days a week (the person's, all units)")
+    MIN_HOURS_PER_DAY = "min_hours_per_day", _("fewest hours a day")
+    MAX_HOURS_PER_DAY = "max_hours_per_day", _("most hours a day")
+    MAX_HOURS_PER_WEEK = "max_hours_per_week", _("most hours a week")
+    COMPENSATED_DAYS_PER_WEEK = (
+        "compensated_days_per_week",
+        _("state compensation: most days a calendar week"),
+    )
 
-    The rule set in force on a period's start date applies to the whole period.
+
+class PeriodLimit(models.Model):
+    """One limit of the law, as data with the day it applies from (DOMAIN.md §2–§3).
+
+    Each limit is its own row, so a source that moves one limit's first day changes one row,
+    not code. ``verified`` says whether ``source`` has been checked to give that first day.
+    The row in force on a period's start date applies to the whole period.
     """
 
-    valid_from = models.DateField(_("valid from"), unique=True)
-    min_months = models.PositiveSmallIntegerField(_("shortest period in months"))
-    max_months = models.PositiveSmallIntegerField(_("longest period in months"))
-    min_days_per_week = models.PositiveSmallIntegerField(_("fewest days a week"))
-    max_days_per_week = models.PositiveSmallIntegerField(_("most days a week"))
-    min_hours_per_day = models.DecimalField(_("fewest hours a day"), max_digits=3, decimal_places=1)
-    max_hours_per_day = models.DecimalField(_("most hours a day"), max_digits=3, decimal_places=1)
-    max_hours_per_week = models.DecimalField(_("most hours a week"), max_digits=4, decimal_places=1)
+    kind = models.CharField(_("limit"), max_length=30, choices=PeriodLimitKind.choices)
+    valid_from = models.DateField(_("valid from"))
+    value = models.DecimalField(_("value"), max_digits=4, decimal_places=1)
     source = models.CharField(_("legal source"), max_length=200)
+    verified = models.BooleanField(_("first day verified from the source"), default=False)
 
     class Meta:
-        verbose_name = _("period rule set")
-        verbose_name_plural = _("period rule sets")
-        ordering = ["-valid_from"]
+        verbose_name = _("limit of the law")
+        verbose_name_plural = _("limits of the law")
+        ordering = ["kind", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "valid_from"], name="period_limit_unique"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="period_limit_positive"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.valid_from:%d.%m.%Y} {self.source}"
+        return f"{self.get_kind_display()} {self.value} ({self.valid_from:%d.%m.%Y})"
 
 
 class Period(EntryData):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import Period, PeriodRuleSet, PeriodStatus
+from .models import Period, PeriodLimit, PeriodLimitKind, PeriodStatus
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,49 @@ class RuleViolation:
     message: str
 
 
-def rule_set_for(start_date: datetime.date) -> PeriodRuleSet:
-    rule_set = (
-        PeriodRuleSet.objects.filter(valid_from__lte=start_date).order_by("-valid_from").first()
+@dataclass(frozen=True)
+class RuleSet:
+    """The limits in force on one day, each from its own dated row (``PeriodLimit``)."""
+
+    min_months: int
+    max_months: int
+    min_days_per_week: int
+    max_days_per_week: int
+    min_hours_per_day: Decimal
+    max_hours_per_day: Decimal
+    max_hours_per_week: Decimal
+    compensated_days_per_week: int
+
+
+_WHOLE = {"min_months", "max_months", "min_days_per_week", "max_days_per_week",
+          "compensated_days_per_week"}  # fmt: skip
+
+
+def limit_rows() -> list[tuple[str, datetime.date, Decimal]]:
+    """Every limit row as (kind, valid from, value), oldest first; one query."""
+    return list(
+        PeriodLimit.objects.order_by("kind", "valid_from").values_list(
+            "kind", "valid_from", "value"
+        )
     )
-    if rule_set is None:
-        rule_set = PeriodRuleSet.objects.order_by("valid_from").first()
-    if rule_set is None:  # pragma: no cover - the data migration always creates them
-        raise LookupError("No period rule set in the database")
-    return rule_set
+
+
+def rule_set_for(
+    day: datetime.date, rows: list[tuple[str, datetime.date, Decimal]] | None = None
+) -> RuleSet:
+    """The limits in force on ``day``: for each limit the newest row from ``day`` or before
+    (the oldest row when ``day`` is before them all). ``rows`` from :func:`limit_rows` saves the
+    query when many days are asked."""
+    values: dict[str, Decimal] = {}
+    for kind, valid_from, value in limit_rows() if rows is None else rows:
+        if valid_from <= day or kind not in values:
+            values[kind] = value
+    missing = {kind.value for kind in PeriodLimitKind} - set(values)
+    if missing:  # pragma: no cover - the data migration creates every limit
+        raise LookupError(f"No limit row for {sorted(missing)}")
+    return RuleSet(
+        **{kind: int(value) if kind in _WHOLE else value for kind, value in values.items()}
+    )
 
 
 def _number(value: Decimal | int) -> str:
@@ -170,3 +204,75 @@ def overlapping_periods(
     if exclude_id is not None:
         periods = periods.exclude(id=exclude_id)
     return list(periods)
+
+
+def _last_day(period: Period) -> datetime.date:
+    return period.exit_date or period.end_date
+
+
+def check_weekly_total(
+    *,
+    start_date: datetime.date | None,
+    end_date: datetime.date | None,
+    days_per_week: int | None,
+    hours_per_day: Decimal | None,
+    overlaps: list[Period],
+) -> list[RuleViolation]:
+    """The week limit is the person's (DOMAIN.md §2): while periods overlap, their days and
+    hours a week add up. Finds the busiest stretch of the new placement together with the
+    client's overlapping periods and checks it against the limits in force on its first day."""
+    if (
+        not overlaps
+        or start_date is None
+        or end_date is None
+        or days_per_week is None
+        or hours_per_day is None
+    ):
+        return []
+    # Every day on which the set of running periods can change, inside the new placement.
+    changes = sorted(
+        {start_date}
+        | {p.start_date for p in overlaps if start_date < p.start_date <= end_date}
+        | {
+            _last_day(p) + datetime.timedelta(days=1)
+            for p in overlaps
+            if start_date < _last_day(p) + datetime.timedelta(days=1) <= end_date
+        }
+    )
+    rows = limit_rows()
+    for day in changes:
+        running = [p for p in overlaps if p.start_date <= day <= _last_day(p)]
+        if not running:
+            continue
+        rules = rule_set_for(day, rows)
+        days = days_per_week + sum(p.days_per_week for p in running)
+        hours = days_per_week * hours_per_day + sum(
+            p.days_per_week * p.hours_per_day for p in running
+        )
+        units = ", ".join(sorted({str(p.unit) for p in running}))
+        values = {"units": units, "date": date_format(day, "SHORT_DATE_FORMAT")}
+        if days > rules.max_days_per_week:
+            return [
+                RuleViolation(
+                    "days_per_week",
+                    _(
+                        "Together with the client's period in %(units)s this makes %(days)s "
+                        "days a week from %(date)s; a person takes part on at most %(max)s "
+                        "days a week, in all units together."
+                    )
+                    % {**values, "days": days, "max": rules.max_days_per_week},
+                )
+            ]
+        if hours > rules.max_hours_per_week:
+            return [
+                RuleViolation(
+                    "hours_per_day",
+                    _(
+                        "Together with the client's period in %(units)s this makes %(hours)s "
+                        "hours a week from %(date)s; the most allowed is %(max)s hours, in all "
+                        "units together."
+                    )
+                    % {**values, "hours": _number(hours), "max": _number(rules.max_hours_per_week)},
+                )
+            ]
+    return []

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clients.models import Client, Period
-from clients.rules import check_period, overlapping_periods
+from clients.rules import check_period, check_weekly_total, overlapping_periods
 from organisations.models import Unit
 
 from ..models import ActivationPlan
@@ -130,6 +130,14 @@ def placement_errors(
         )
         if overlaps and not confirm_overlap:
             errors["confirm_overlap"].append(overlap_message(overlaps))
+        for violation in check_weekly_total(
+            start_date=placement.start_date,
+            end_date=placement.end_date,
+            days_per_week=placement.days_per_week,
+            hours_per_day=placement.hours_per_day,
+            overlaps=overlaps,
+        ):
+            errors[violation.field or NON_FIELD_ERRORS].append(violation.message)
     same_start = Period.objects.filter(
         client=client, unit=placement.unit, start_date=placement.start_date
     ).exclude(pk=period_id)

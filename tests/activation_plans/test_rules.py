@@ -142,6 +142,8 @@ def test_overlapping_period_refused_then_accepted_with_confirmation(post, kuty_c
         unit=other_unit,
         start_date=datetime.date(2026, 1, 5),
         end_date=datetime.date(2026, 6, 30),
+        days_per_week=1,
+        weekdays="2",
     )
     response = post()
     errors = field_errors(response, "placement_form", "confirm_overlap")
@@ -155,6 +157,29 @@ def test_overlapping_period_refused_then_accepted_with_confirmation(post, kuty_c
     response = post(confirm_overlap="on")
     assert response.status_code == 302
     assert ActivationPlan.objects.get().period.overlap_confirmed is True
+
+
+def test_overlapping_periods_add_up_to_the_persons_week_limit(post, kuty_client):
+    """3 days here and 2 in another unit make 5 days a week: over the person's 4."""
+    other_unit = UnitFactory(name="Puutyöpaja")
+    PeriodFactory(
+        client=kuty_client,
+        unit=other_unit,
+        start_date=datetime.date(2026, 4, 6),
+        end_date=datetime.date(2026, 9, 30),
+        days_per_week=2,
+        weekdays="24",
+        hours_per_day=Decimal(4),
+    )
+    response = post(confirm_overlap="on")
+    assert field_errors(response, "placement_form", "days_per_week") == [
+        "Together with the client's period in Puutyöpaja this makes 5 days a week from "
+        "6.4.2026; a person takes part on at most 4 days a week, in all units together."
+    ]
+    assert not ActivationPlan.objects.exists()
+    # One day there: 4 days, but 3 × 6 h + 1 × 8 h = 26 h, within 32 h: accepted.
+    Period.objects.filter(unit=other_unit).update(days_per_week=1, weekdays="2")
+    assert post(confirm_overlap="on").status_code == 302
 
 
 def test_a_draft_or_ended_period_does_not_count_as_overlap(post, kuty_client):
