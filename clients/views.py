@@ -30,7 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import Action
-from audit.services import access_log_record
+from audit.services import access_log_record, access_log_record_many
 from organisations.access import get_access
 from organisations.models import Role
 
@@ -78,6 +78,23 @@ def _list_log_detail(filters: dict[str, Any], query: str, page: int) -> str:
     return "; ".join(parts)
 
 
+def _log_list_page(
+    request: HttpRequest, client_uuids: list[UUID], filters: dict[str, Any], query: str, page: int
+) -> None:
+    """One row per client on the page shown (a search when a search text was used), in one
+    insert; a page that shows no client is logged once, with what was asked."""
+    action = Action.SEARCH if query else Action.VIEW
+    object_type, detail = "clients.client_list", _list_log_detail(filters, query, page)
+    if not access_log_record_many(
+        action=action,
+        client_uuids=client_uuids,
+        request=request,
+        object_type=object_type,
+        detail=detail,
+    ):
+        access_log_record(action=action, request=request, object_type=object_type, detail=detail)
+
+
 def _search(request: HttpRequest) -> HttpResponse:
     """POST of the search box: keep the text in the session, redirect to the list."""
     form = ClientSearchForm(request.POST)
@@ -118,12 +135,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         mine=used.get("show") == "mine",
     )
     page = Paginator(clients, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    access_log_record(
-        action=Action.VIEW,
-        request=request,
-        object_type="clients.client_list",
-        detail=_list_log_detail(used, query, page.number),
-    )
+    _log_list_page(request, [client.uuid for client in page], used, query, page.number)
     context = {
         "page": page,
         "filters": filters,

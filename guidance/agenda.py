@@ -2,12 +2,14 @@
 today's and this week's group sessions in the user's own units, the individual sessions the
 user is a counsellor of, and the destination follow-ups that are due. Three queries.
 
-The home page that shows it writes the access-log row (the agenda names clients).
+The home page that shows it writes the access-log rows for the clients it names
+(:meth:`Agenda.client_uuids`).
 """
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,6 +37,7 @@ class AgendaItem:
     topic: str
     unit_name: str
     url: str
+    client_uuid: uuid.UUID | None = None  # the client an individual session names
 
     @property
     def day(self) -> datetime.date:
@@ -53,6 +56,15 @@ class Agenda:
     @property
     def is_empty(self) -> bool:
         return not (self.today_items or self.week_items or self.follow_ups)
+
+    def client_uuids(self) -> list[uuid.UUID]:
+        """The clients the agenda names, for the access log of the page that shows it."""
+        named = [
+            item.client_uuid
+            for item in (*self.today_items, *self.week_items)
+            if item.client_uuid is not None
+        ]
+        return named + [due.period.client.uuid for due in self.follow_ups]
 
 
 def counsellor_agenda(user: User | AnonymousUser, today: datetime.date) -> Agenda:
@@ -90,6 +102,7 @@ def counsellor_agenda(user: User | AnonymousUser, today: datetime.date) -> Agend
                 "guidance:sessions_individual_detail",
                 kwargs={"client": session.client.uuid, "code": session.uuid},
             ),
+            client_uuid=session.client.uuid,
         )
         for session in IndividualSession.objects.filter(
             counsellors=user,

@@ -3,8 +3,9 @@
 - Seeing a unit's sheet needs the unit among ``access.client_unit_ids`` (else 404, as for a
   unit that does not exist); saving needs ``edit_unit_ids`` (403 for a read-only project
   manager); locking and unlocking need ``manage_unit_ids`` (403 for a counsellor).
-- Viewing the sheet writes one access-log row (the unit, the month); saving writes one per
-  client whose records changed.
+- Viewing the sheet writes one access-log row per client it names (the unit, the month), in
+  one insert, or one row for the unit when it names nobody; saving writes one per client
+  whose records changed, and a refused save shows (and logs) the sheet again.
 - A refused save (a wrong cell, another person's change, a missing reason) shows the sheet
   again with the user's changes kept in it: status 400, or 409 for another person's change.
 """
@@ -26,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import Action
-from audit.services import access_log_record
+from audit.services import access_log_record, access_log_record_many
 
 from . import attendance_selectors as selectors
 from . import attendance_services as services
@@ -76,6 +77,30 @@ def _save_result_message(result: services.WriteResult) -> str:
     return text
 
 
+def _log_sheet(
+    request: HttpRequest, sheet: selectors.MonthSheet, conflicts: list[selectors.CellConflict]
+) -> None:
+    """One view row per client the sheet names (its rows, late corrections and conflicts),
+    in one insert; a sheet that names no client is logged once for the unit."""
+    unit = sheet.unit
+    detail = f"attendance {sheet.first:%Y-%m}" + (
+        f" group {sheet.group.uuid}" if sheet.group else ""
+    )
+    shown = [row.client.uuid for row in sheet.rows]
+    shown += [correction.record.period.client.uuid for correction in sheet.corrections]
+    shown += [conflict.client.uuid for conflict in conflicts]
+    logged = access_log_record_many(
+        action=Action.VIEW,
+        client_uuids=shown,
+        request=request,
+        object_type=unit._meta.label_lower,
+        object_id=str(unit.uuid),
+        detail=detail,
+    )
+    if not logged:
+        access_log_record(action=Action.VIEW, request=request, obj=unit, detail=detail)
+
+
 def _render_sheet(
     request: HttpRequest,
     unit: Unit,
@@ -92,12 +117,7 @@ def _render_sheet(
     sheet = selectors.attendance_month_sheet(unit=unit, first=first, last=last, group=group)
     if edits:
         selectors.sheet_keep_edits(sheet, edits, conflicts or [])
-    access_log_record(
-        action=Action.VIEW,
-        request=request,
-        obj=unit,
-        detail=f"attendance {first:%Y-%m}" + (f" group {group.uuid}" if group else ""),
-    )
+    _log_sheet(request, sheet, conflicts or [])
     context: dict[str, Any] = {
         "sheet": sheet,
         "filters": filters,

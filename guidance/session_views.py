@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import Action
-from audit.services import access_log_record
+from audit.services import access_log_record_many
 from clients.access import can_edit_client, get_client_for_user
 from clients.models import Client
 from clients.selectors import client_unit_ids
@@ -47,11 +47,16 @@ from .timeline import client_timeline
 TIMELINE_PAGE_LIMIT = 200
 
 
-def _log_view(request: HttpRequest, clients: Iterable[Client], obj: Model, detail: str) -> None:
-    for client in clients:
-        access_log_record(
-            action=Action.VIEW, request=request, client_uuid=client.uuid, obj=obj, detail=detail
-        )
+def _log_view(request: HttpRequest, clients: Iterable[Any], obj: Model, detail: str) -> None:
+    """One view row per client the page names (clients or their UUIDs), in one insert."""
+    access_log_record_many(
+        action=Action.VIEW,
+        client_uuids=[getattr(client, "uuid", client) for client in clients],
+        request=request,
+        object_type=obj._meta.label_lower,
+        object_id=str(getattr(obj, "uuid", None) or obj.pk),
+        detail=detail,
+    )
 
 
 # --- Individual sessions -------------------------------------------------------------------
@@ -191,7 +196,10 @@ def _members_page(request: HttpRequest, group: Any, add_form: Any = None) -> Htt
     if can_edit and add_form is None:
         candidates = selectors.group_member_candidates(group=group, day=today)
         add_form = MembershipAddForm(candidates=candidates)
-    _log_view(request, (m.client for m in memberships), group, "group members")
+    shown = [m.client.uuid for m in memberships]
+    if add_form is not None:  # its choices name the unit's other clients
+        shown += add_form.fields["client"].queryset.values_list("uuid", flat=True)
+    _log_view(request, shown, group, "group members")
     context = {"group": group, "memberships": memberships, "can_edit": can_edit}
     context |= {"add_form": add_form, "today": today}
     return render(request, "guidance/groups/members.html", context)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from activation_plans.models import ActivationPlan
 from audit.models import Action
-from audit.services import access_log_record
+from audit.services import access_log_record, access_log_record_many
 from clients.models import Destination, Period
 from organisations.access import get_access
 
@@ -120,6 +120,11 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     if not get_access(request.user).edit_unit_ids:
         raise Http404
     due = selectors.follow_ups_due(request.user, timezone.localdate())
-    for period in {item.period.pk: item.period for item in due}.values():
-        _log_form(request, period, "follow-ups due list")
+    access_log_record_many(
+        action=Action.VIEW,
+        client_uuids=[item.period.client.uuid for item in due],
+        request=request,
+        object_type="guidance.follow_ups",
+        detail="follow-ups due list",
+    )
     return render(request, "guidance/transitions/follow_ups.html", {"due": due})

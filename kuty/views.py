@@ -1,7 +1,11 @@
 """Entry pages: the root redirect, each role's home page and the health check.
 
 Home pages are composed here (not in a lower app) because they show several layers at once.
+A home page that names clients writes one access-log row per client named, in one insert.
 """
+
+from collections.abc import Iterable
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
@@ -11,9 +15,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from activation_plans.selectors import reminders_for
+from activation_plans.selectors import Reminders, reminders_for
 from audit.models import Action
-from audit.services import access_log_record
+from audit.services import access_log_record_many
 from guidance.agenda import counsellor_agenda
 from guidance.warnings import units_warning_clients
 from organisations.access import get_access, home_url_name
@@ -43,6 +47,24 @@ def _role_home(request: HttpRequest, role: str, template: str) -> HttpResponse:
     return render(request, template, {"role": role, "access": access})
 
 
+def _reminder_clients(reminders: Reminders) -> list[UUID]:
+    """The clients the reminder cards name."""
+    plans = [*reminders.awaiting_agreement, *reminders.follow_ups_due]
+    periods = [*reminders.ending_soon, *reminders.review_24_months]
+    return [plan.period.client.uuid for plan in plans] + [p.client.uuid for p in periods]
+
+
+def _log_home(request: HttpRequest, client_uuids: Iterable[UUID], role: str) -> None:
+    """One view row per client a home page names (reminders, agenda, warnings), one insert."""
+    access_log_record_many(
+        action=Action.VIEW,
+        client_uuids=client_uuids,
+        request=request,
+        object_type="kuty.home",
+        detail=f"home page: {role}",
+    )
+
+
 @login_required
 def home_counsellor(request: HttpRequest) -> HttpResponse:
     access = get_access(request.user)
@@ -50,20 +72,17 @@ def home_counsellor(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     warnings = units_warning_clients(access.client_unit_ids, today)
+    reminders = reminders_for(user=request.user, today=today)
+    agenda = counsellor_agenda(request.user, today)
     context = {
         "role": Role.COUNSELLOR,
         "access": access,
-        "reminders": reminders_for(user=request.user, today=today),
-        "agenda": counsellor_agenda(request.user, today),
+        "reminders": reminders,
+        "agenda": agenda,
         "warning_clients": warnings,
     }
-    for item in warnings:  # the page names these clients
-        access_log_record(
-            action=Action.VIEW,
-            request=request,
-            client_uuid=item.client.uuid,
-            detail="home page: attendance warning",
-        )
+    named = [*_reminder_clients(reminders), *agenda.client_uuids()]
+    _log_home(request, [*named, *(item.client.uuid for item in warnings)], Role.COUNSELLOR)
     return render(request, "home/counsellor.html", context)
 
 
@@ -80,6 +99,7 @@ def home_unit_manager(request: HttpRequest) -> HttpResponse:
         "reminders": reminders,
         "unit_figures": unit_manager_figures(request.user, today),
     }
+    _log_home(request, _reminder_clients(reminders), Role.UNIT_MANAGER)
     return render(request, "home/unit_manager.html", context)
 
 

@@ -4,7 +4,8 @@ same dashboards (:func:`dashboard_response`), with their own templates.
 - Filters are GET parameters checked by a form; wrong ones are shown with their messages
   (status 400) and no figures.
 - The pages that show figures only are not logged; the list of records behind a figure
-  names clients, so viewing it writes an access-log row (the figure and the filters).
+  names clients, so viewing it writes an access-log row per client on the page shown (the
+  figure and the filters), or one row when the list is empty.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.models import Action
-from audit.services import access_log_record
+from audit.services import access_log_record, access_log_record_many
 from organisations.access import get_access
 from organisations.models import Role
 
@@ -89,6 +90,24 @@ def _log_detail(form: DrillFilterForm, page: int) -> str:
     return "; ".join(parts)
 
 
+def _log_records(
+    request: HttpRequest, client_uuids: list[Any], form: DrillFilterForm, page: int
+) -> None:
+    """One view row per client listed on the page shown, in one insert; an empty list is
+    logged once (the figure and its filters were looked at)."""
+    object_type, detail = "reporting.dashboard_records", _log_detail(form, page)
+    if not access_log_record_many(
+        action=Action.VIEW,
+        client_uuids=client_uuids,
+        request=request,
+        object_type=object_type,
+        detail=detail,
+    ):
+        access_log_record(
+            action=Action.VIEW, request=request, object_type=object_type, detail=detail
+        )
+
+
 @login_required
 @never_cache
 @require_GET
@@ -110,18 +129,14 @@ def records(request: HttpRequest) -> HttpResponse:
         "client__last_name", "client__first_name", "start_date", "pk"
     )
     page = Paginator(ordered, RECORDS_PAGE_SIZE).get_page(request.GET.get("page"))
-    access_log_record(
-        action=Action.VIEW,
-        request=request,
-        object_type="reporting.dashboard_records",
-        detail=_log_detail(form, page.number),
-    )
+    rows = found.rows(list(page.object_list))
+    _log_records(request, [period.client.uuid for period, _count in rows], form, page.number)
     context = {
         "form": form,
         "selection": selection,
         "drill": found,
         "page": page,
-        "rows": found.rows(list(page.object_list)),
+        "rows": rows,
         "total": found.total(),
         "back": _back_to_figures(request, selection),
     }

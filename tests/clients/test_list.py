@@ -274,6 +274,31 @@ def test_each_list_view_writes_one_log_row_with_the_filters(
     assert AccessLogEntry.objects.filter(object_type="clients.client_list").count() == 2
 
 
+def test_each_client_on_the_page_shown_gets_a_row_a_search_as_a_search(client, counsellor, people):
+    client.force_login(counsellor)
+    client.get(LIST_URL)  # Alice's own clients
+    rows = AccessLogEntry.objects.filter(object_type="clients.client_list", user=counsellor)
+    assert sorted(rows.values_list("action", "client_uuid")) == sorted(
+        [("view", people["aalto"].uuid), ("view", people["bjork"].uuid)]
+    )
+
+    search(client, "cederberg")
+    assert list(rows.filter(action="search").values_list("client_uuid", flat=True)) == [
+        people["cedar"].uuid
+    ]
+    assert not rows.filter(client_uuid=people["hidden"].uuid).exists()
+
+
+def test_only_the_clients_of_the_page_shown_are_logged(client, counsellor, unit):
+    make_clients(unit, counsellor, 30)
+    client.force_login(counsellor)
+    page = client.get(LIST_URL, {"page": 2}).context["page"]
+    rows = AccessLogEntry.objects.filter(object_type="clients.client_list")
+    assert sorted(rows.values_list("client_uuid", flat=True)) == sorted(c.uuid for c in page)
+    assert rows.count() == 5
+    assert all("page=2" in detail for detail in rows.values_list("detail", flat=True))
+
+
 def make_clients(unit, counsellor, count: int) -> None:  # type: ignore[no-untyped-def]
     for n in range(count):
         client = ClientFactory(registered_unit=unit, responsible_counsellor=counsellor)

@@ -116,6 +116,42 @@ def test_viewing_the_sheet_is_logged_once(client, counsellor, unit, matti_period
     assert entry.detail == "attendance 2025-11"
 
 
+def test_viewing_the_sheet_logs_each_client_on_it(
+    client, counsellor, unit, matti_period, liisa_period
+):
+    PeriodFactory(unit=unit, start_date=D(2025, 12, 1))  # not on the November sheet
+    client.force_login(counsellor)
+    client.get(sheet_url(unit))
+    views = AccessLogEntry.objects.filter(action=Action.VIEW, user=counsellor)
+    assert sorted(views.values_list("client_uuid", flat=True)) == sorted(
+        [matti_period.client.uuid, liisa_period.client.uuid]
+    )
+    assert set(views.values_list("object_type", "object_id", "detail")) == {
+        ("organisations.unit", str(unit.uuid), "attendance 2025-11")
+    }
+
+
+def test_a_sheet_without_clients_is_logged_once_for_the_unit(client, counsellor, unit):
+    client.force_login(counsellor)
+    client.get(sheet_url(unit))
+    entry = AccessLogEntry.objects.get(action=Action.VIEW)
+    assert entry.client_uuid is None
+    assert (entry.object_type, entry.object_id) == ("organisations.unit", str(unit.uuid))
+
+
+def test_a_refused_save_logs_the_sheet_it_shows_again(
+    client, counsellor, unit, matti_period, liisa_period
+):
+    client.force_login(counsellor)
+    payload = cells_payload((liisa_period.client, "2025-11-04", "present", ""))  # not hers
+    assert client.post(sheet_url(unit), {"cells": payload}).status_code == 400
+    assert not AccessLogEntry.objects.filter(action__in=[Action.CHANGE, Action.CREATE]).exists()
+    views = AccessLogEntry.objects.filter(action=Action.VIEW)
+    assert sorted(views.values_list("client_uuid", flat=True)) == sorted(
+        [matti_period.client.uuid, liisa_period.client.uuid]
+    )
+
+
 def test_the_group_filter_shows_its_members_only(
     client, counsellor, unit, matti_period, liisa_period
 ):

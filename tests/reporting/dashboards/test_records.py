@@ -65,10 +65,28 @@ def test_active_clients_are_listed_by_name_and_the_view_is_logged(client, bob, w
     ]
     body = response.content.decode()
     assert reverse("clients:detail", kwargs={"code": world.people["A"].uuid}) in body
+    entries = AccessLogEntry.objects.filter(object_type="reporting.dashboard_records")
+    assert sorted(entry.client_uuid for entry in entries) == sorted(
+        world.people[key].uuid for key in ("A", "C", "H")
+    )  # one row per client listed
+    for entry in entries:
+        assert entry.username == "bob"
+        assert entry.action == "view"
+        assert entry.detail == "figure=active; range=2025-01-01..2025-03-31; units=all; page=1"
+
+
+def test_an_empty_list_is_logged_once_without_a_client(client, bob, world):
+    client.force_login(bob)
+    response = client.get(
+        reverse("dashboards:records"),
+        {"from": "2024-01-01", "to": "2024-01-31", "figure": "starts"},
+    )
+
+    assert response.status_code == 200
+    assert not response.context["rows"]
     entry = AccessLogEntry.objects.get(object_type="reporting.dashboard_records")
-    assert entry.username == "bob"
-    assert entry.action == "view"
-    assert entry.detail == "figure=active; range=2025-01-01..2025-03-31; units=all; page=1"
+    assert entry.client_uuid is None
+    assert entry.detail.startswith("figure=starts; range=2024-01-01..2024-01-31")
 
 
 def test_days_behind_a_figure_are_counted_per_period(client, bob, world):
@@ -140,7 +158,7 @@ def test_unknown_figures_are_refused(client, bob, world, query, status):
 
 
 # The savepoint and its release, the session and the user, the roles (2), the user's units,
-# the access log row; the active periods (one per client, counted and listed: 2).
+# the access-log rows (one insert); the active periods (one per client, counted and listed: 2).
 RECORDS_QUERIES = 10
 
 
