@@ -148,8 +148,8 @@ class ClientForm(forms.ModelForm):
             Fieldset(
                 _("Entry data"),
                 Row(Column("benefit"), Column("labour_market_status"), Column("education")),
-                Row(*(Column(name) for name in DISADVANTAGE_FIELDS[:3])),
-                Row(*(Column(name) for name in DISADVANTAGE_FIELDS[3:])),
+                Row(*(Column(name) for name in DISADVANTAGE_FIELDS[:4])),
+                Row(*(Column(name) for name in DISADVANTAGE_FIELDS[4:])),
             ),
             Fieldset(
                 _("Responsibility"),

@@ -66,6 +66,8 @@ class YesNoDeclined(models.TextChoices):
 # the current answers and copied to each period when it is agreed or imported.
 DISADVANTAGE_FIELDS = (
     "foreign_background",
+    "third_country_national",
+    "inactive_not_in_education",
     "minority",
     "disability",
     "other_disadvantaged",
@@ -85,6 +87,16 @@ class EntryData(models.Model):
     )
     foreign_background = models.CharField(
         _("foreign background"), max_length=10, choices=YesNoDeclined.choices, blank=True
+    )
+    # ESF+ (Reg. 2021/1057) asks these apart from foreign background and inactivity.
+    third_country_national = models.CharField(
+        _("third-country national"), max_length=10, choices=YesNoDeclined.choices, blank=True
+    )
+    inactive_not_in_education = models.CharField(
+        _("inactive, not in education or training"),
+        max_length=10,
+        choices=YesNoDeclined.choices,
+        blank=True,
     )
     minority = models.CharField(
         _("belongs to a minority"), max_length=10, choices=YesNoDeclined.choices, blank=True

@@ -43,6 +43,8 @@ EDITABLE_FIELDS = frozenset(
         "labour_market_status",
         "education",
         "foreign_background",
+        "third_country_national",
+        "inactive_not_in_education",
         "minority",
         "disability",
         "other_disadvantaged",

@@ -211,6 +211,8 @@ def test_counts_people_once_with_entry_data_of_their_first_period(cast):
     }
     assert report["disadvantage"] == {
         "foreign_background": sexes(1, woman=1),  # A ("no" for H)
+        "third_country_national": sexes(0),  # the ESF+ indicators: nobody answered yes
+        "inactive_not_in_education": sexes(0),
         "minority": sexes(1, woman=1),  # G ("declined" for D does not count)
         "disability": sexes(1, man=1),  # B (A's second period does not count)
         "other_disadvantaged": sexes(1, man=1),  # H
