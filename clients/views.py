@@ -155,16 +155,18 @@ def _add_service_errors(form: ClientForm, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, field_errors)
 
 
-def _log_hidden_duplicate(request: HttpRequest, form: ClientForm) -> None:
-    """Telling a user that a code is registered in another unit discloses that person's
-    registration, so the disclosure is logged against that client."""
-    if form.duplicate_of is not None and not form.duplicate_visible:
+def _log_duplicate(request: HttpRequest, form: ClientForm) -> None:
+    """A duplicate identity code names the existing client (a link for a client the user may
+    see, the registering unit for one they may not): logged against that client."""
+    if form.duplicate_of is not None:
         access_log_record(
             action=Action.VIEW,
             request=request,
             client_uuid=form.duplicate_of.uuid,
             obj=form.duplicate_of,
-            detail="registering unit named in a duplicate identity code check",
+            detail="existing client named in a duplicate identity code check"
+            if form.duplicate_visible
+            else "registering unit named in a duplicate identity code check",
         )
 
 
@@ -186,7 +188,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The client was registered."))
             return redirect("clients:detail", code=client.uuid)
-    _log_hidden_duplicate(request, form)
+    _log_duplicate(request, form)
     return render(request, "clients/form.html", {"form": form, "creating": True})
 
 
@@ -254,7 +256,7 @@ def client_edit(request: HttpRequest, code: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("clients:detail", code=saved.uuid)
-    _log_hidden_duplicate(request, form)
+    _log_duplicate(request, form)
     access_log_record(
         action=Action.VIEW,
         request=request,

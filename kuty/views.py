@@ -36,6 +36,8 @@ def root(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(home_url_name(request.user))
 
@@ -66,6 +68,8 @@ def _log_home(request: HttpRequest, client_uuids: Iterable[UUID], role: str) -> 
 
 
 @login_required
+@never_cache
+@require_GET
 def home_counsellor(request: HttpRequest) -> HttpResponse:
     access = get_access(request.user)
     if Role.COUNSELLOR not in access.roles:
@@ -87,6 +91,8 @@ def home_counsellor(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
+@require_GET
 def home_unit_manager(request: HttpRequest) -> HttpResponse:
     access = get_access(request.user)
     if Role.UNIT_MANAGER not in access.roles:
@@ -134,11 +140,15 @@ def home_municipal_official(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
+@require_GET
 def home_administrator(request: HttpRequest) -> HttpResponse:
     return _role_home(request, Role.ADMINISTRATOR, "home/administrator.html")
 
 
 @login_required
+@never_cache
+@require_GET
 def home_no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "home/no_role.html")
 

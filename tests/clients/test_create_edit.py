@@ -107,6 +107,9 @@ def test_a_duplicate_the_user_may_see_links_to_the_client(client, counsellor, un
     assert existing.full_name in body
     assert f'href="{reverse("clients:detail", kwargs={"code": existing.uuid})}"' in body
     assert Client.objects.count() == 1
+    # The form named the existing client: that is a look at their data.
+    (entry,) = AccessLogEntry.objects.filter(client_uuid=existing.uuid)
+    assert (entry.username, entry.action) == ("alice", "view")
 
 
 def test_a_duplicate_in_another_unit_names_the_unit_and_is_logged(

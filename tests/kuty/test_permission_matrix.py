@@ -116,25 +116,18 @@ MATRIX: dict[str, Page] = {
     "healthz": Page(
         get=by_role(OK, anonymous=OK), post=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED)
     ),
-    "home": Page(get=by_role(REDIRECT), post=by_role(REDIRECT)),
+    "home": Page(get=by_role(REDIRECT), post=GET_ONLY),
     "home_counsellor": Page(
-        get=by_role(NOT_FOUND, **{COUNSELLOR: OK, OTHER_COUNSELLOR: OK}),
-        post=by_role(NOT_FOUND, **{COUNSELLOR: OK, OTHER_COUNSELLOR: OK}),
+        get=by_role(NOT_FOUND, **{COUNSELLOR: OK, OTHER_COUNSELLOR: OK}), post=GET_ONLY
     ),
-    "home_unit_manager": Page(
-        get=by_role(NOT_FOUND, **{UNIT_MANAGER: OK}),
-        post=by_role(NOT_FOUND, **{UNIT_MANAGER: OK}),
-    ),
+    "home_unit_manager": Page(get=by_role(NOT_FOUND, **{UNIT_MANAGER: OK}), post=GET_ONLY),
     "home_project_manager": Page(
         get=by_role(NOT_FOUND, **{PROJECT_MANAGER: OK, OTHER_PROJECT_MANAGER: OK}),
         post=GET_ONLY,
     ),
     "home_municipal_official": Page(get=by_role(NOT_FOUND, **{OFFICIAL: OK}), post=GET_ONLY),
-    "home_administrator": Page(
-        get=by_role(NOT_FOUND, **{ADMINISTRATOR: OK}),
-        post=by_role(NOT_FOUND, **{ADMINISTRATOR: OK}),
-    ),
-    "home_no_role": Page(get=by_role(OK), post=by_role(OK)),
+    "home_administrator": Page(get=by_role(NOT_FOUND, **{ADMINISTRATOR: OK}), post=GET_ONLY),
+    "home_no_role": Page(get=by_role(OK), post=GET_ONLY),
     "login": Page(get=by_role(REDIRECT, anonymous=OK), post=by_role(REDIRECT, anonymous=OK)),
     "logout": Page(
         get=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED), post=by_role(LOGIN, anonymous=LOGIN)
