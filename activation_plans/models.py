@@ -38,6 +38,15 @@ class PlanType(models.Model):
         return getattr(self, f"name_{language}", None) or self.name_fi
 
 
+class ReferralBasis(models.TextChoices):
+    """Why the client is referred to KUTY (DOMAIN.md §2, eligibility before HE 109/2025)."""
+
+    SUBSIDY_DAYS = "subsidy_days", _("Days on labour market subsidy")
+    ALLOWANCE_USED_UP = "allowance_used_up", _("Unemployment allowance used up")
+    SOCIAL_ASSISTANCE = "social_assistance", _("Social assistance mainly due to unemployment")
+    OTHER = "other", _("Other grounds")
+
+
 class ActivationPlan(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     period = models.OneToOneField(
@@ -76,6 +85,23 @@ class ActivationPlan(models.Model):
     activity_goal = models.TextField(_("goal of the activity"))
     support_and_guidance = models.TextField(_("support and guidance given"))
     next_follow_up = models.DateField(_("next follow-up meeting"), null=True, blank=True)
+    referral_basis = models.CharField(
+        _("referral basis"), max_length=20, choices=ReferralBasis.choices, blank=True
+    )
+    referral_amount = models.PositiveSmallIntegerField(
+        _("days or months behind the referral"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days on labour market subsidy (for an allowance used up: subsidy days after it), "
+            "or months on social assistance."
+        ),
+    )
+    eligibility_confirmed = models.BooleanField(
+        _("eligibility checked by a person"),
+        default=False,
+        help_text=_("Tick when the referral basis does not meet the rule but the plan is right."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

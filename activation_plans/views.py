@@ -50,6 +50,7 @@ from .services import (
     activation_plan_create,
     activation_plan_record_agreements,
     activation_plan_update,
+    eligibility_warning,
     follow_up_meeting_create,
 )
 
@@ -182,6 +183,14 @@ def _detail(
         "can_follow_up": can_edit and plan.period.status in LIVE_STATUSES,
         "agreement_form": agreement_form,
         "missing_agreements": plan_missing_agreements(plan) if is_draft else [],
+        "eligibility_warning": None
+        if plan.eligibility_confirmed
+        else eligibility_warning(
+            basis=plan.referral_basis,
+            amount=plan.referral_amount,
+            age=plan.period.client.age_on(plan.period.start_date),
+            on=plan.period.start_date,
+        ),
     }
     return render(request, "activation_plans/plan_detail.html", context)
 

@@ -245,6 +245,21 @@ class PeriodLimitKind(models.TextChoices):
         "compensated_days_per_week",
         _("state compensation: most days a calendar week"),
     )
+    # Eligibility (referral basis) before HE 109/2025: checked as a warning a person confirms.
+    SUBSIDY_DAYS_UNDER_25 = "subsidy_days_under_25", _("eligibility: subsidy days, under 25")
+    SUBSIDY_DAYS_25 = "subsidy_days_25", _("eligibility: subsidy days, 25 and over")
+    SUBSIDY_AFTER_ALLOWANCE_25 = (
+        "subsidy_after_allowance_25",
+        _("eligibility: subsidy days after the allowance, 25 and over"),
+    )
+    ASSISTANCE_MONTHS_UNDER_25 = (
+        "assistance_months_under_25",
+        _("eligibility: months on social assistance, under 25"),
+    )
+    ASSISTANCE_MONTHS_25 = (
+        "assistance_months_25",
+        _("eligibility: months on social assistance, 25 and over"),
+    )
 
 
 class PeriodLimit(models.Model):

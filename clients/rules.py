@@ -35,10 +35,14 @@ class RuleSet:
     max_hours_per_day: Decimal
     max_hours_per_week: Decimal
     compensated_days_per_week: int
+    subsidy_days_under_25: int
+    subsidy_days_25: int
+    subsidy_after_allowance_25: int
+    assistance_months_under_25: int
+    assistance_months_25: int
 
 
-_WHOLE = {"min_months", "max_months", "min_days_per_week", "max_days_per_week",
-          "compensated_days_per_week"}  # fmt: skip
+_DECIMAL = {"min_hours_per_day", "max_hours_per_day", "max_hours_per_week"}
 
 
 def limit_rows() -> list[tuple[str, datetime.date, Decimal]]:
@@ -64,7 +68,7 @@ def rule_set_for(
     if missing:  # pragma: no cover - the data migration creates every limit
         raise LookupError(f"No limit row for {sorted(missing)}")
     return RuleSet(
-        **{kind: int(value) if kind in _WHOLE else value for kind, value in values.items()}
+        **{kind: value if kind in _DECIMAL else int(value) for kind, value in values.items()}
     )
 
 

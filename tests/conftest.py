@@ -41,6 +41,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 # The rows the migrations seed, as (migration module, its forwards function).
 SEEDED_BY_MIGRATIONS = (
     ("clients.migrations.0003_period_limits", "seed_limits"),
+    ("clients.migrations.0005_eligibility_limits", "seed_limits"),
     ("activation_plans.migrations.0003_plan_types", "forwards"),
     ("reporting.migrations.0002_seed_rates", "seed_rates"),
 )

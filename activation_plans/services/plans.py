@@ -22,9 +22,11 @@ from ..selectors import GOAL_FIELDS, field_label, plan_snapshot
 from .validation import (
     AGREEMENT_DATE_FIELDS,
     CONTENT_FIELDS,
+    ELIGIBILITY_FIELDS,
     GoalInput,
     Placement,
     agreement_errors,
+    eligibility_errors,
     goal_errors,
     merge_errors,
     missing_agreement_errors,
@@ -90,6 +92,7 @@ def activation_plan_create(
             values=content, start_date=placement.start_date, today=timezone.localdate()
         ),
         goal_errors(goals),
+        eligibility_errors(values=content, client=client, start_date=placement.start_date),
     )
     if errors:
         raise ValidationError(errors)
@@ -235,6 +238,11 @@ def activation_plan_update(
             ),
             missing_agreement_errors(plan) if period.status != PeriodStatus.DRAFT else {},
             goal_errors(goals),
+            eligibility_errors(
+                values={name: getattr(plan, name) for name in ELIGIBILITY_FIELDS},
+                client=period.client,
+                start_date=placement.start_date,
+            ),
         )
         scored = GoalAttainment.objects.filter(goal__in=removed).values_list("goal_id", flat=True)
         if removed and scored.exists():

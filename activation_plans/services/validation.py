@@ -15,10 +15,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clients.models import Client, Period
-from clients.rules import check_period, check_weekly_total, overlapping_periods
+from clients.rules import check_period, check_weekly_total, overlapping_periods, rule_set_for
 from organisations.models import Unit
 
-from ..models import ActivationPlan
+from ..models import ActivationPlan, ReferralBasis
 from ..selectors import GOAL_FIELDS
 
 CONTENT_FIELDS = (
@@ -36,7 +36,11 @@ CONTENT_FIELDS = (
     "activity_goal",
     "support_and_guidance",
     "next_follow_up",
+    "referral_basis",
+    "referral_amount",
+    "eligibility_confirmed",
 )
+ELIGIBILITY_FIELDS = ("referral_basis", "referral_amount", "eligibility_confirmed")
 AGREEMENT_FIELDS = (
     "client_agreed_on",
     "organiser_representative",
@@ -196,3 +200,60 @@ def goal_errors(goals: Sequence[GoalInput]) -> Errors:
                 ]
             }
     return {}
+
+
+def eligibility_warning(
+    *, basis: str, amount: int | None, age: int, on: datetime.date
+) -> str | None:
+    """What a person must look at before the plan goes ahead, or None when the referral
+    basis meets the dated eligibility rule in force on ``on`` (DOMAIN.md §2)."""
+    rules = rule_set_for(on)
+    young = age < 25
+    if not basis:
+        return _("The referral basis is not recorded.")
+    if basis == ReferralBasis.OTHER:
+        return _("The client is referred on other grounds than the law names.")
+    if basis == ReferralBasis.SUBSIDY_DAYS:
+        needed = rules.subsidy_days_under_25 if young else rules.subsidy_days_25
+        if (amount or 0) < needed:
+            return _(
+                "A client aged %(age)d needs at least %(needed)d days on labour market "
+                "subsidy; %(amount)d recorded."
+            ) % {"age": age, "needed": needed, "amount": amount or 0}
+    elif basis == ReferralBasis.ALLOWANCE_USED_UP:
+        if not young and (amount or 0) < rules.subsidy_after_allowance_25:
+            return _(
+                "A client aged %(age)d needs at least %(needed)d days on labour market "
+                "subsidy after the allowance was used up; %(amount)d recorded."
+            ) % {"age": age, "needed": rules.subsidy_after_allowance_25, "amount": amount or 0}
+    elif basis == ReferralBasis.SOCIAL_ASSISTANCE:
+        needed = rules.assistance_months_under_25 if young else rules.assistance_months_25
+        if (amount or 0) < needed:
+            return _(
+                "A client aged %(age)d needs at least %(needed)d months on social "
+                "assistance mainly due to unemployment; %(amount)d recorded."
+            ) % {"age": age, "needed": needed, "amount": amount or 0}
+    return None
+
+
+def eligibility_errors(
+    *, values: Mapping[str, Any], client: Client, start_date: datetime.date
+) -> Errors:
+    """The eligibility warning as an error on the confirmation box until a person ticks it.
+    A plan without a referral basis yet (a draft, an imported plan) is not held up: its page
+    shows the warning instead."""
+    if not values.get("referral_basis"):
+        return {}
+    warning = eligibility_warning(
+        basis=values.get("referral_basis") or "",
+        amount=values.get("referral_amount"),
+        age=client.age_on(start_date),
+        on=start_date,
+    )
+    if warning is None or values.get("eligibility_confirmed"):
+        return {}
+    return {
+        "eligibility_confirmed": [
+            warning + " " + _("Check it and tick “Eligibility checked” to go ahead.")
+        ]
+    }

@@ -111,8 +111,8 @@ def test_plan_page_query_count_is_pinned(client, counsellor, plan, django_assert
     client.force_login(counsellor)
     url = urls(plan)["detail"]
     # session, user, roles, the plan, may-edit, access log, goals, follow-ups, their scores,
-    # and the savepoints of the request transaction
-    expected = 11
+    # the eligibility rule's limits, and the savepoints of the request transaction
+    expected = 12
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
     for _ in range(5):
