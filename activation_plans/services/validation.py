@@ -254,6 +254,6 @@ def eligibility_errors(
         return {}
     return {
         "eligibility_confirmed": [
-            warning + " " + _("Check it and tick “Eligibility checked” to go ahead.")
+            warning + " " + _("Check it and tick “Eligibility checked by a person” to go ahead.")
         ]
     }
