@@ -17,6 +17,7 @@ from .attendance_services import MAX_REASON_LENGTH
 
 # A month of 31 days for a few hundred clients is far below this; more is not a sheet.
 MAX_CELLS = 20_000
+MAX_CELL_JSON_LENGTH = 200  # characters of one cell object, generously
 
 
 class SheetFilterForm(forms.Form):
@@ -62,9 +63,13 @@ class MonthSheetForm(forms.Form):
             _("The sheet's changes could not be read. Reload the page and enter them again."),
             code="unreadable",
         )
+        # A real sheet sends at most MAX_CELLS small objects; anything far larger, or nested
+        # deeper than Python's parser can follow, is not from the sheet.
+        if len(raw) > MAX_CELLS * MAX_CELL_JSON_LENGTH:
+            raise unreadable
         try:
             items = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise unreadable from None
         if not isinstance(items, list) or len(items) > MAX_CELLS:
             raise unreadable

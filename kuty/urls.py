@@ -8,6 +8,7 @@ from .forms import LoginForm
 urlpatterns = [
     path("", views.root, name="root"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("home/", views.home, name="home"),
     path("home/counsellor/", views.home_counsellor, name="home_counsellor"),
     path("home/unit-manager/", views.home_unit_manager, name="home_unit_manager"),
@@ -44,3 +45,8 @@ urlpatterns = [
 
 # Media files (report files with identity codes) are never served directly: downloads go
 # through views that check access and write the access log.
+
+handler400 = "kuty.errors.bad_request"
+handler403 = "kuty.errors.permission_denied"
+handler404 = "kuty.errors.page_not_found"
+handler500 = "kuty.errors.server_error"

@@ -1,4 +1,5 @@
-"""Entry pages: the root redirect, each role's home page and the health check.
+"""Entry pages: the root redirect, each role's home page, liveness (``/healthz``) and
+readiness (``/readyz``).
 
 Home pages are composed here (not in a lower app) because they show several layers at once.
 A home page that names clients writes one access-log row per client named, in one insert.
@@ -7,13 +8,16 @@ A home page that names clients writes one access-log row per client named, in on
 from collections.abc import Iterable
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 from activation_plans.selectors import Reminders, reminders_for
 from audit.models import Action
@@ -26,6 +30,11 @@ from reporting.dashboards.scope import municipal_scope, project_scope
 from reporting.dashboards.unit import unit_manager_figures
 from reporting.dashboards.views import dashboard_response
 from reporting.selectors import report_run_lists
+
+from .models import Heartbeat
+from .tasks import WORKER
+
+READYZ_TIMEOUT = 2  # seconds for the broker
 
 
 @require_GET
@@ -164,3 +173,71 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_cache() -> str:
+    if not settings.CACHE_URL:
+        return "not used"
+    cache.set("kuty:readyz", "ok", 10)
+    if cache.get("kuty:readyz") != "ok":
+        raise RuntimeError("the cache did not keep a value")
+    return "ok"
+
+
+def _check_broker() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "not used (tasks run in-process)"
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=READYZ_TIMEOUT) as broker:
+        broker.ensure_connection(max_retries=1, interval_start=0, timeout=READYZ_TIMEOUT)
+    return "ok"
+
+
+def _check_worker() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "not used (tasks run in-process)"
+    beat = Heartbeat.objects.filter(name=WORKER).values_list("at", flat=True).first()
+    if beat is None:
+        raise RuntimeError("no worker heartbeat yet")
+    age = int((timezone.now() - beat).total_seconds())
+    if age > settings.READYZ_HEARTBEAT_MAX_AGE:
+        raise RuntimeError(f"no worker heartbeat for {age} s (beat or workers down)")
+    return f"ok ({age} s ago)"
+
+
+READYZ_CHECKS = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "broker": _check_broker,
+    "worker": _check_worker,
+}
+
+
+@transaction.non_atomic_requests
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness for the load balancer and compose: every part KUTY needs, each named with
+    its state; 503 when any fails."""
+    checks: dict[str, str] = {}
+    failed = []
+    for name, check in READYZ_CHECKS.items():
+        if name == "worker" and "database" in failed:
+            checks[name] = "unknown (no database)"
+            continue
+        try:
+            checks[name] = check()
+        except Exception as error:
+            checks[name] = f"unavailable: {type(error).__name__}: {error}"[:200]
+            failed.append(name)
+    status = 503 if failed else 200
+    return JsonResponse(
+        {"status": "error" if failed else "ok", "failing": failed, "checks": checks},
+        status=status,
+    )

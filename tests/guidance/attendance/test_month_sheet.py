@@ -307,11 +307,22 @@ def test_an_unknown_status_is_refused(client, counsellor, unit, matti_period):
     assert not AttendanceRecord.objects.exists()
 
 
-def test_unreadable_cells_are_refused(client, counsellor, unit, matti_period):
+@pytest.mark.parametrize(
+    "cells",
+    [
+        "[{not json",
+        "[" * 50_000 + "]" * 50_000,  # deeper than the parser follows
+        '{"a": ' * 5_000 + "1" + "}" * 5_000,
+        "[" + ",".join(["{}"] * 1_000_000) + "]",  # far larger than any sheet
+    ],
+    ids=["broken", "deep-lists", "deep-objects", "huge"],
+)
+def test_unreadable_cells_are_refused(client, counsellor, unit, matti_period, cells):
     client.force_login(counsellor)
-    response = client.post(sheet_url(unit), {"cells": "[{not json"})
+    response = client.post(sheet_url(unit), {"cells": cells})
     assert response.status_code == 400
     assert "could not be read" in response.content.decode()
+    assert not AttendanceRecord.objects.exists()
 
 
 def test_a_client_of_another_unit_cannot_be_saved_here(
