@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from activation_plans.models import ClientGoal
@@ -22,6 +23,8 @@ from .session_services import RosterLine
 
 # How far ahead a session can be booked.
 MAX_DAYS_AHEAD = 366
+# KUTY began with Act 189/2001 on 1.9.2001: no session can be older.
+EARLIEST_DAY = datetime.date(2001, 9, 1)
 
 
 class DateInput(forms.DateInput):
@@ -69,9 +72,18 @@ class ClientChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.date_of_birth:%d.%m.%Y})"
 
 
-def _check_day(day: datetime.date) -> datetime.date:
+def _check_day(day: datetime.date, born: datetime.date | None = None) -> datetime.date:
     if day > timezone.localdate() + datetime.timedelta(days=MAX_DAYS_AHEAD):
         raise forms.ValidationError(_("The date is more than a year ahead."))
+    if born is not None and day < born:
+        raise forms.ValidationError(
+            _("The date is before the client was born (%(born)s).")
+            % {"born": date_format(born, "SHORT_DATE_FORMAT")}
+        )
+    if day < EARLIEST_DAY:
+        raise forms.ValidationError(
+            _("The date is before rehabilitative work activity began (1.9.2001).")
+        )
     return day
 
 
@@ -82,8 +94,10 @@ class SessionTimeForm(forms.Form):
     time = forms.TimeField(label=_("Time"), widget=TimeInput())
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600)
 
+    born: datetime.date | None = None  # the client's date of birth, for one client's session
+
     def clean_date(self) -> datetime.date:
-        return _check_day(self.cleaned_data["date"])
+        return _check_day(self.cleaned_data["date"], self.born)
 
     def starts_at(self) -> datetime.datetime:
         data = self.cleaned_data
@@ -117,9 +131,11 @@ class IndividualSessionForm(SessionTimeForm):
         *args: Any,
         counsellors: QuerySet[Any],
         goals: QuerySet[ClientGoal],
+        born: datetime.date | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.born = born
         self.fields["counsellors"].queryset = counsellors
         self.fields["goals"].queryset = goals
         self.fields["duration_minutes"].initial = 60

@@ -80,6 +80,7 @@ def _individual_form(request: HttpRequest, client: Client, session: Any = None) 
         request.POST or None,
         counsellors=selectors.counsellor_choices(unit_ids=client_unit_ids(client)),
         goals=selectors.goal_choices(client=client, keep=kept),
+        born=client.date_of_birth,
         initial=initial,
     )
 

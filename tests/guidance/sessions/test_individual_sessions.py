@@ -227,3 +227,22 @@ def test_a_colleague_without_a_role_in_the_unit_is_not_offered(
     client.force_login(counsellor)
     choices = client.get(create_url(kuty_client)).context["form"].fields["counsellors"].queryset
     assert sorted(u.username for u in choices) == ["alice", "dora"]
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("1900-01-01", "The date is before the client was born (1.1.1973)."),
+        ("1999-06-01", "The date is before rehabilitative work activity began (1.9.2001)."),
+    ],
+)
+def test_a_session_date_before_the_client_was_born_is_refused(
+    client, counsellor, kuty_client, today, day, message
+):
+    kuty_client.date_of_birth = datetime.date(1973, 1, 1)
+    kuty_client.save()
+    client.force_login(counsellor)
+    response = client.post(create_url(kuty_client), form_data(counsellor, today, date=day))
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [message]
+    assert not IndividualSession.objects.exists()
