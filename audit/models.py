@@ -68,7 +68,11 @@ class AccessLogEntry(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["client_uuid", "-at"], name="accesslog_client_at")]
+        indexes = [
+            models.Index(fields=["client_uuid", "-at"], name="accesslog_client_at"),
+            # The administrators' search by user (clients.log_search).
+            models.Index(fields=["username", "-at"], name="accesslog_username_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.action} {self.object_type}"
