@@ -58,7 +58,8 @@ messages: venv
 migrate: venv
 	$(MANAGE) migrate
 
-demo: migrate
+# Translations too: reports made from the demo data come out in Finnish, not English.
+demo: migrate messages
 	$(MANAGE) demo_data
 
 run: venv messages demo
