@@ -14,10 +14,13 @@ nothing) are those of :mod:`organisations.importing`.
 - A record is matched by period and date, so the same file can be imported any number of
   times: the second time nothing changes. A row that gives a recorded day another status or
   other hours updates it. The same day twice in the file is an error.
-- One access-log row per client whose records were created or changed, in the same
-  transaction. A record created or changed in a **locked month** gets a late correction with
-  the reason ``import_attendance``; a correction names who made it, so such an import needs
-  ``--user``.
+- One access-log row (action ``import``) per client whose records were created or changed,
+  all written with one INSERT in the import's transaction. It names the user given
+  (``--user``), else the command (``import_attendance``), and the file by its SHA-256; a
+  failed import writes none.
+- A record created or changed in a **locked month** is a late correction, recorded like one
+  made on the month sheet: it names who made it and why, so such an import needs ``--user``
+  and ``--reason``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import access_log_record_many
 from clients.hetu import clean_hetu, validate_hetu
 from clients.models import Client, Period, PeriodStatus
 from organisations.importing import (
@@ -43,6 +48,7 @@ from organisations.importing import (
     RowReader,
     read_table,
 )
+from organisations.importing.digest import file_digest
 from organisations.models import Unit
 
 from .attendance_services import RecordChange, attendance_records_write, default_hours
@@ -54,8 +60,8 @@ if TYPE_CHECKING:
 ATTENDANCE_COLUMNS = ("hetu", "unit", "date", "status", "hours")
 REQUIRED_COLUMNS = ("hetu", "date", "status")
 COUNT_KIND = "attendance"
-LOG_DETAIL = "import_attendance"
-CORRECTION_REASON = "import_attendance"
+LOG_DETAIL = "import_attendance"  # who acted, without --user; starts the log detail
+MAX_REASON_LENGTH = 300  # AttendanceCorrection.reason
 MAX_HOURS = Decimal(12)
 _ONE_DECIMAL = Decimal("0.1")
 
@@ -77,11 +83,14 @@ class _Context:
     units: dict[str, Unit]
 
 
-def attendance_import(*, data: bytes | str | Path, user: User | None = None) -> ImportCounts:
+def attendance_import(
+    *, data: bytes | str | Path, user: User | None = None, reason: str = ""
+) -> ImportCounts:
     """Create or update the attendance records in a CSV file, all or nothing.
 
-    ``user`` is the person recorded in the access log and on late corrections; it is needed
-    when the file changes a locked month. Raises ImportFailed with every error.
+    ``user`` is the person recorded in the access log and on late corrections, ``reason``
+    the corrections' reason (at most ``MAX_REASON_LENGTH`` characters); both are needed when
+    the file changes a locked month. Raises ImportFailed with every error.
     """
     errors = ErrorList(columns=ATTENDANCE_COLUMNS)
     table = read_table(
@@ -120,7 +129,7 @@ def attendance_import(*, data: bytes | str | Path, user: User | None = None) -> 
             )
         )
     locked = _locked_months(changes)
-    if user is None:
+    if user is None or not reason.strip():
         for change in changes:
             if (change.period.unit_id, change.month) in locked:
                 errors.add(
@@ -128,7 +137,8 @@ def attendance_import(*, data: bytes | str | Path, user: User | None = None) -> 
                     "date",
                     _(
                         "The unit has locked this month, so the change is a late correction. "
-                        "Run the import with --user USERNAME to name who makes it."
+                        "Run the import with --user USERNAME and --reason TEXT to name who "
+                        "makes it and why."
                     ),
                 )
     errors.raise_if_any()
@@ -137,8 +147,18 @@ def attendance_import(*, data: bytes | str | Path, user: User | None = None) -> 
             changes=changes,
             actor=user,
             locked_months=locked,
-            reason=CORRECTION_REASON,
+            reason=reason,
             log_detail=LOG_DETAIL,
+            access_log=False,
+        )
+        access_log_record_many(
+            action=Action.IMPORT,
+            client_uuids=[change.period.client.uuid for change in changes],
+            user=user,
+            username=LOG_DETAIL,
+            object_type="guidance.attendancerecord",
+            basis="attendance import",
+            detail=f"{LOG_DETAIL}: file sha256 {file_digest(data)[:16]}",
         )
     return counts
 

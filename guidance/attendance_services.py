@@ -106,13 +106,15 @@ def attendance_records_write(
     log_detail: str,
     request: HttpRequest | None = None,
     username: str = "",
+    access_log: bool = True,
 ) -> WriteResult:
     """Write ``changes`` in one insert-or-update and one delete, with a late correction for
     each record in a locked month (``locked_months``: (unit id, first day) pairs) and an
     access-log row per client. The caller has validated the changes and holds a transaction.
 
     ``log_detail`` starts the access-log detail; ``username`` names a writer without an
-    account (an import run without ``--user``).
+    account (an import run without ``--user``). ``access_log=False``: the caller writes the
+    log rows itself (the attendance import: one ``import`` row per client for the file).
     """
     upserts = [change for change in changes if change.status]
     removals = [change for change in changes if not change.status]
@@ -148,7 +150,7 @@ def attendance_records_write(
     by_client: dict[int, list[RecordChange]] = defaultdict(list)
     for change in changes:
         by_client[change.period.client_id].append(change)
-    for client_changes in by_client.values():
+    for client_changes in by_client.values() if access_log else ():
         client: Client = client_changes[0].period.client
         created = sum(1 for c in client_changes if c.old is None)
         detail = _("%(what)s: %(created)d created, %(changed)d changed, %(removed)d removed") % {

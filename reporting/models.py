@@ -226,6 +226,33 @@ class ReportFile(models.Model):
         return f"{self.run} {self.format}"
 
 
+class ReportRunClients(models.Model):
+    """The clients a run's files name, by their uuids, stored when the files are built.
+
+    Each download writes one export row per client named in the file
+    (:func:`reporting.exports.report_download_log`) without reading the file again. A table of
+    its own, so that the run lists never load a 40,000-client list; one row per run (a list in
+    JSON: one read at download, a few hundred kilobytes for a large file). The list is empty
+    for a file without personal data. A run built before the lists were kept has no row.
+    """
+
+    run = models.OneToOneField(
+        ReportRun,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="named_clients",
+        verbose_name=_("report run"),
+    )
+    client_uuids = models.JSONField(_("clients named in the files"), default=list)
+
+    class Meta:
+        verbose_name = _("clients named by a report run")
+        verbose_name_plural = _("clients named by report runs")
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {len(self.client_uuids)}"
+
+
 class AttendanceMonthTotals(models.Model):
     """A period's attendance records of one month, counted: derived data for the dashboards.
 

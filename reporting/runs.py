@@ -5,7 +5,8 @@ parameters, creates the run (queued) and enqueues the task once the transaction 
 ``report_run_execute`` is what the task calls: it claims the run with a conditional UPDATE
 (queued → running; a duplicate delivery finds nothing to claim and does nothing), builds the
 report with the same builder as the command and the web, renders each format, stores the files
-with their SHA-256 and marks the run ready. A finished run is a frozen copy; asking again makes
+with their SHA-256 and the clients they name (reporting/exports.py: each download logs one
+export row per client) and marks the run ready. A finished run is a frozen copy; asking again makes
 a new run.
 
 Errors: a transient one — the database gone (``OperationalError``, ``InterfaceError``), a file
@@ -36,6 +37,7 @@ from audit.services import access_log_record
 
 from .access import ReportScope, scope_for_params, scope_label, suppress_below_setting
 from .builders import ReportError, build_report
+from .exports import report_client_uuids, report_run_clients_keep
 from .models import ReportFile, ReportRun, RunStatus
 from .params import FORMATS, InvalidReportParams, ReportParams
 from .renderers import RendererNotAvailable, get_renderer
@@ -305,6 +307,7 @@ def report_run_execute(run_id: int) -> str:
     try:
         params = ReportParams.parse(run.params)
         report = build_report(params, include_personal=run.include_personal)
+        named = report_client_uuids(report)
         _set_progress(run_id, PROGRESS_BUILT)
         files = _render_files(run, report)
         try:
@@ -312,6 +315,7 @@ def report_run_execute(run_id: int) -> str:
                 for item in files:
                     item.full_clean()
                     item.save()
+                report_run_clients_keep(run_id=run_id, client_uuids=named)
                 ReportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
                     status=RunStatus.READY,
                     progress=100,

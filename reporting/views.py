@@ -1,7 +1,8 @@
 """The reports page: ask for a report, follow its status, download the files.
 
-Every download writes an access-log row (action export); so does asking for a report with
-personal data (in the service). A run the user may not open answers 404, like one that does
+Every download writes access-log rows (action export): one per client the file names, or one
+for the run when it names nobody; asking for a report with personal data writes one too (in
+the service). A run the user may not open answers 404, like one that does
 not exist; so does a scope that is not one of the user's (only a tampered form sends one).
 """
 
@@ -17,10 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import Action
-from audit.services import access_log_record
-
 from .access import can_rerun, get_run_for_user, may_see_clients_of_run, may_use_reports
+from .exports import report_download_log
 from .forms import RANGE_SHORTCUTS, ReportPrefillForm, ReportRequestForm
 from .models import ReportRun
 from .params import InvalidReportParams
@@ -126,16 +125,7 @@ def run_download(request: HttpRequest, code: str, fmt: str) -> FileResponse:
         handle = stored.file.open("rb")
     except OSError:
         raise Http404 from None
-    access_log_record(
-        action=Action.EXPORT,
-        request=request,
-        obj=run,
-        basis="report download",
-        detail=(
-            f"report run {run.uuid} downloaded as {fmt} (sha256 {stored.sha256[:16]}): "
-            f"{run.kind} {run.date_from}–{run.date_to}, {run.scope_description}"
-        ),
-    )
+    report_download_log(request=request, run=run, stored=stored)
     name = stored.file.name.rsplit("/", 1)[-1]
     return FileResponse(handle, as_attachment=True, filename=name, content_type=stored.content_type)
 

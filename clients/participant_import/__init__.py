@@ -22,30 +22,44 @@ What is written:
 - On an existing record, a value in the file replaces the recorded one, but an empty optional
   cell never erases what is recorded (the file does not know it; the record may). A client whose
   database holds a later period than the file is left as recorded: the record is newer.
-- One access-log row per client created or changed (a period of theirs counts), in the same
-  transaction.
+- One access-log row (action ``import``) per client created or changed (a period of theirs
+  counts), all written with one INSERT in the import's transaction. It names the user given
+  (``--user``), else the command (``import_participants``), and the file by its SHA-256; a
+  failed import writes none.
 """
 
 from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import access_log_record_many
 from organisations.importing import ErrorList, ImportCounts, RowReader, read_table
+from organisations.importing.digest import file_digest
 
 from .reading import PARTICIPANT_COLUMNS, REQUIRED_COLUMNS, PeriodRow, load_context, read_row
-from .saving import COUNT_KINDS, LOG_DETAIL, save
+from .saving import COUNT_KINDS, save
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+LOG_DETAIL = "import_participants"  # who acted, without --user; starts the log detail
 
 
-def participants_import(*, data: bytes | str | Path, allow_temporary: bool = False) -> ImportCounts:
+def participants_import(
+    *, data: bytes | str | Path, allow_temporary: bool = False, user: User | None = None
+) -> ImportCounts:
     """Create or update the clients and periods in a CSV file, all or nothing.
 
     Every row is validated first, against the file and the database. Any error raises
     ImportFailed with all of them, and nothing is saved. Temporary identity codes (individual
-    number 900–999) are refused unless ``allow_temporary``.
+    number 900–999) are refused unless ``allow_temporary``. ``user`` is who imports the file,
+    named in the access log (without one, the command's name is).
     """
     errors = ErrorList(columns=PARTICIPANT_COLUMNS)
     table = read_table(
@@ -86,7 +100,17 @@ def participants_import(*, data: bytes | str | Path, allow_temporary: bool = Fal
         rows.append(item)
     errors.raise_if_any()
     with transaction.atomic():
-        return save(rows, context)
+        counts, touched = save(rows, context)
+        access_log_record_many(
+            action=Action.IMPORT,
+            client_uuids=touched,
+            user=user,
+            username=LOG_DETAIL,
+            object_type="clients.client",
+            basis="participant import",
+            detail=f"{LOG_DETAIL}: file sha256 {file_digest(data)[:16]}",
+        )
+    return counts
 
 
 __all__ = [

@@ -1,8 +1,10 @@
-"""Saving the checked rows: clients and periods created or updated, and their access-log rows."""
+"""Saving the checked rows: clients and periods created or updated; the clients touched are
+returned for the import's access-log rows."""
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -10,8 +12,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
 
-from audit.models import Action
-from audit.services import access_log_record
 from organisations.importing import Change, ImportCounts, ImportFailed, RowError
 
 from ..hetu import birth_date, is_temporary
@@ -19,7 +19,6 @@ from ..models import Client, Period, PeriodStatus, Sex
 from .reading import PARTICIPANT_COLUMNS, Context, PeriodRow
 
 COUNT_KINDS = ("clients", "periods")
-LOG_DETAIL = "import_participants"
 # Model fields whose column in the file has another name; the rest share the name.
 _FIELD_COLUMNS = {"registered_unit": "unit", "weekdays": "days_per_week"}
 
@@ -55,8 +54,11 @@ def _update(obj: models.Model, values: dict[str, Any], number: int) -> Change:
     return Change.UPDATED
 
 
-def save(rows: list[PeriodRow], context: Context) -> ImportCounts:
+def save(rows: list[PeriodRow], context: Context) -> tuple[ImportCounts, list[uuid.UUID]]:
+    """Write the rows; returns the counts and the uuids of the clients created or changed (a
+    period of theirs created or changed counts), in the order of the file."""
     counts = ImportCounts(COUNT_KINDS)
+    touched: list[uuid.UUID] = []
     rows_of: dict[str, list[PeriodRow]] = defaultdict(list)
     for item in rows:
         rows_of[item.hetu].append(item)
@@ -78,16 +80,11 @@ def save(rows: list[PeriodRow], context: Context) -> ImportCounts:
         period_changes = [_save_period(client, item) for item in client_rows]
         for change in period_changes:
             counts.add("periods", change)
-        if client_change is Change.CREATED:
-            action = Action.CREATE
-        elif client_change is Change.UPDATED or any(
+        if client_change is not Change.UNCHANGED or any(
             change is not Change.UNCHANGED for change in period_changes
         ):
-            action = Action.CHANGE
-        else:
-            continue
-        access_log_record(action=action, client_uuid=client.uuid, obj=client, detail=LOG_DETAIL)
-    return counts
+            touched.append(client.uuid)
+    return counts, touched
 
 
 def _mark_overlaps(client_rows: list[PeriodRow], others: list[Period]) -> None:

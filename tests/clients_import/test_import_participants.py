@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from activation_plans.models import ActivationPlan
@@ -18,7 +21,7 @@ from audit.models import AccessLogEntry
 from clients.models import Client, Period, PeriodStatus
 from clients.participant_import import PARTICIPANT_COLUMNS, participants_import
 from organisations.importing import ImportFailed
-from tests.organisations.factories import MunicipalityFactory, UnitFactory
+from tests.organisations.factories import MunicipalityFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +33,7 @@ WHY = "010190Y123M"  # the same digits with the sign "Y": another person
 TEMPORARY = "051175-912V"  # individual number 912
 
 HEADER = list(PARTICIPANT_COLUMNS)
+LOG_TABLE = AccessLogEntry._meta.db_table
 
 DEFAULTS = {
     "hetu": MAIJA,
@@ -778,8 +782,8 @@ def test_a_new_period_for_a_known_client_adds_to_it(tmp_path, places):
     client.refresh_from_db()
     assert client.registered_unit == places["PORVOO"]
     assert list(AccessLogEntry.objects.order_by("id").values_list("action", flat=True)) == [
-        "create",
-        "change",
+        "import",  # created
+        "import",  # a period added
     ]
 
 
@@ -840,33 +844,66 @@ def test_a_period_recorded_in_kuty_is_matched_and_stays_not_imported(tmp_path, p
 # --- the access log -------------------------------------------------------------------------
 
 
-def test_one_access_log_row_per_client_created_or_changed(tmp_path):
+def test_one_import_row_per_client_created_or_changed_in_one_insert(tmp_path):
     rows = [row(start_date="2024-01-08"), row(unit="LAHTI"), {**DEFAULTS, **PEKKA_ROW}]
-    run_import(write(tmp_path, csv_text(rows)))
+    text = csv_text(rows)
+    with CaptureQueriesContext(connection) as queries:
+        run_import(write(tmp_path, text))
 
     entries = list(AccessLogEntry.objects.order_by("id"))
-
-    clients = {client.uuid: client for client in Client.objects.all()}
-    assert len(entries) == 2
-    assert {entry.client_uuid for entry in entries} == set(clients)
+    assert sorted(str(entry.client_uuid) for entry in entries) == sorted(
+        str(uuid) for uuid in Client.objects.values_list("uuid", flat=True)
+    )  # Maija once, for her two periods, and Pekka
+    assert sum(1 for q in queries if q["sql"].startswith(f'INSERT INTO "{LOG_TABLE}"')) == 1
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     for entry in entries:
-        assert entry.action == "create"
-        assert entry.detail == "import_participants"
+        assert entry.action == "import"
+        assert (entry.user, entry.username) == (None, "import_participants")
+        assert entry.detail == f"import_participants: file sha256 {digest}"
         assert entry.object_type == "clients.client"
-        assert entry.object_id == str(entry.client_uuid)
-        text = " ".join(
-            [entry.detail, entry.object_id, entry.object_type, entry.basis, entry.username]
-        )
-        assert MAIJA not in text
-        assert PEKKA not in text
+        fields = [entry.detail, entry.object_id, entry.object_type, entry.basis, entry.username]
+        assert MAIJA not in " ".join(fields)
+        assert PEKKA not in " ".join(fields)
 
-    run_import(write(tmp_path, csv_text([row(first_name="Maija Liisa", unit="LAHTI")])))
+    # Maija changes, Pekka does not: one row, for Maija.
+    changed = [row(first_name="Maija Liisa", unit="LAHTI"), {**DEFAULTS, **PEKKA_ROW}]
+    run_import(write(tmp_path, csv_text(changed)))
 
-    change = AccessLogEntry.objects.order_by("id").last()
     assert AccessLogEntry.objects.count() == 3
+    change = AccessLogEntry.objects.order_by("id").last()
     assert change is not None
-    assert (change.action, change.detail) == ("change", "import_participants")
-    assert change.client_uuid == Client.objects.get(hetu=MAIJA).uuid
+    assert (change.action, change.client_uuid) == ("import", Client.objects.get(hetu=MAIJA).uuid)
+
+
+def test_the_user_who_imports_is_named_in_the_log(tmp_path):
+    importer = UserFactory(username="siirtaja")
+    run_import(write(tmp_path, csv_text([row(), {**DEFAULTS, **PEKKA_ROW}])), "--user", "siirtaja")
+
+    assert set(AccessLogEntry.objects.values_list("action", "user", "username")) == {
+        ("import", importer.pk, "siirtaja")
+    }
+    assert AccessLogEntry.objects.count() == 2
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_an_unknown_or_inactive_user_saves_nothing(tmp_path, active):
+    UserFactory(username="someone", is_active=False)
+    name = "nobody" if active else "someone"
+    path = write(tmp_path, csv_text([row()]))
+
+    with translation.override("en"), pytest.raises(CommandError, match="No active user") as exc:
+        call_command("import_participants", str(path), "--user", name, stderr=StringIO())
+
+    assert exc.value.returncode == 1
+    assert nothing_saved()
+
+
+def test_a_failed_import_logs_nobody(tmp_path):
+    rows = [row(), {**DEFAULTS, **PEKKA_ROW, "unit": "NOWHERE"}]
+
+    run_failing_import(write(tmp_path, csv_text(rows)), "--user", UserFactory().username)
+
+    assert nothing_saved()  # Maija's good row neither: no client, no period, no log row
 
 
 # --- the service and the command ------------------------------------------------------------

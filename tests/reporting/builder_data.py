@@ -24,7 +24,9 @@ from tests.organisations.factories import (
     MunicipalityFactory,
     OrganiserFactory,
     ProjectFactory,
+    RoleAssignmentFactory,
     UnitFactory,
+    UserFactory,
 )
 
 CODES = {
@@ -142,6 +144,19 @@ def attend(a_period: Period, first_day: datetime.date, days: str) -> list[Attend
         if records:
             attendance_totals.refresh({a_period.client_id}, first_day, records[-1].date)
     return created
+
+
+# ``manage.py report`` for organiser A, for the manager of both its units, who sees their
+# clients: the same report as without filters, identity codes included.
+FOR_MANAGER = ("--organiser", "orgA", "--user", "manager")
+
+
+def make_manager(world: World) -> Any:
+    """The unit manager of U1 and U2 (all of organiser A), the user of ``FOR_MANAGER``."""
+    manager = UserFactory(username="manager")
+    for unit in (world.u1, world.u2):
+        RoleAssignmentFactory(user=manager, role="unit_manager", unit=unit)
+    return manager
 
 
 def params(kind: str, start: str, end: str, **raw: Any) -> ReportParams:

@@ -11,7 +11,16 @@ from django.core.management import call_command
 from reporting.builders import build_allowance, build_outcome
 from reporting.renderers import render
 from reporting.renderers.csv import cell, escape
-from tests.reporting.builder_data import attend, d, make_world, params, period, person
+from tests.reporting.builder_data import (
+    FOR_MANAGER,
+    attend,
+    d,
+    make_manager,
+    make_world,
+    params,
+    period,
+    person,
+)
 
 MARCH = ("2025-03-01", "2025-03-31")
 
@@ -24,6 +33,7 @@ def read(data: bytes) -> list[list[str]]:
 @pytest.fixture
 def world(db):
     w = make_world()
+    make_manager(w)
     w.u1.name = '=Aa-paja; "iso"'
     w.u1.save()
     attacker = person(
@@ -54,7 +64,7 @@ def test_allowance_rows_then_units_then_totals(world, tmp_path):
     target = tmp_path / "allowance.csv"
     call_command(
         "report", "allowance", "--from", MARCH[0], "--to", MARCH[1], "--format", "csv",
-        "--output", str(target), stdout=io.StringIO(),
+        *FOR_MANAGER, "--output", str(target), stdout=io.StringIO(),
     )  # fmt: skip
 
     rows = read(target.read_bytes())
@@ -119,8 +129,9 @@ def test_outcome_table_with_suppressed_cells(world):
 def test_other_kinds(world, kind):
     out = io.StringIO()
     call_command(
-        "report", kind, "--from", MARCH[0], "--to", MARCH[1], "--format", "csv", stdout=out
-    )
+        "report", kind, "--from", MARCH[0], "--to", MARCH[1], "--format", "csv", *FOR_MANAGER,
+        stdout=out,
+    )  # fmt: skip
 
     rows = read(out.getvalue().encode("utf-8"))
     table = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]

@@ -23,7 +23,16 @@ from reporting.renderers import get_renderer
 from reporting.renderers.formatting import fi_money, fi_number, fi_rate
 from reporting.renderers.pdf import render
 from tests.conftest import need_service
-from tests.reporting.builder_data import attend, d, make_world, params, period, person
+from tests.reporting.builder_data import (
+    FOR_MANAGER,
+    attend,
+    d,
+    make_manager,
+    make_world,
+    params,
+    period,
+    person,
+)
 
 MARCH = ("2025-03-01", "2025-03-31")
 
@@ -97,6 +106,7 @@ def pdf_text(content: bytes) -> tuple[PdfReader, str]:
 @pytest.fixture
 def world(db):
     w = make_world()
+    make_manager(w)
     anna = person(
         born=d(1980, 5, 1), sex="woman", municipality=w.helsinki, unit=w.u1,
         first_name="Anna", last_name="Aalto", benefit="labour_market_subsidy",
@@ -193,7 +203,7 @@ def test_report_command_writes_a_pdf(world, tmp_path, finnish_reports):
     target = tmp_path / "allowance.pdf"
     call_command(
         "report", "allowance", "--from", MARCH[0], "--to", MARCH[1], "--format", "pdf",
-        "--output", str(target), stdout=io.StringIO(),
+        *FOR_MANAGER, "--output", str(target), stdout=io.StringIO(),
     )  # fmt: skip
     assert target.read_bytes().startswith(b"%PDF")
     renderer = get_renderer("pdf")

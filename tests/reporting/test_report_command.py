@@ -1,5 +1,6 @@
-"""``python manage.py report``: output to stdout or a file, exit status 0 and 2, and the
-parsing of its parameters (shared with the web form)."""
+"""``python manage.py report``: output to stdout or a file, exit status 0 and 2, who the output
+is for (``--user``, or ``--aggregate-only``) and their access-log rows, and the parsing of its
+parameters (shared with the web form)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,20 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from audit.models import AccessLogEntry, Action
 from reporting.params import InvalidReportParams, ReportParams, parse_age_bands
 from reporting.renderers import RENDERERS
+from tests.organisations.factories import RoleAssignmentFactory, UserFactory
 from tests.reporting.builder_data import attend, d, make_world, period, person
 
 MARCH = ["--from", "2025-03-01", "--to", "2025-03-31"]
+# Alice, a counsellor of U1, is who the output is for; she sees U1's clients.
+FOR_ALICE = ["--unit", "U1", "--user", "alice"]
+LOG_TABLE = AccessLogEntry._meta.db_table
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +57,20 @@ def world(db):
         "PPPPP",
     )
     w.client = client
+    w.alice = UserFactory(username="alice")
+    RoleAssignmentFactory(user=w.alice, role="counsellor", unit=w.u1)
+    w.erkki = UserFactory(username="erkki")
+    RoleAssignmentFactory(user=w.erkki, role="municipal_official", municipality=w.helsinki)
     return w
+
+
+def exports() -> set[tuple[object, str, object]]:
+    """The export rows of the access log: (client, username, user id)."""
+    return set(
+        AccessLogEntry.objects.filter(action=Action.EXPORT).values_list(
+            "client_uuid", "username", "user_id"
+        )
+    )
 
 
 def run(*args: str) -> str:
@@ -62,7 +83,7 @@ def run(*args: str) -> str:
 
 
 def test_json_to_stdout(world):
-    report = json.loads(run("allowance", *MARCH))
+    report = json.loads(run("allowance", *MARCH, *FOR_ALICE))
 
     assert list(report)[:5] == ["kind", "from", "to", "filters", "generated_at"]
     assert report["totals"] == {"clients": 1, "present_days": 5, "amount": "45.00"}
@@ -92,6 +113,7 @@ def test_every_kind_with_every_option(world, kind):
             "5",
             "--format",
             "json",
+            "--aggregate-only",
         )
     )
 
@@ -106,7 +128,12 @@ def test_every_kind_with_every_option(world, kind):
 
 
 def test_outcome_with_age_bands_and_suppression(world):
-    report = json.loads(run("outcome", *MARCH, "--age-bands", "0-44,45-", "--suppress-below", "2"))
+    report = json.loads(
+        run(
+            "outcome", *MARCH, "--age-bands", "0-44,45-", "--suppress-below", "2",
+            "--aggregate-only",
+        )
+    )  # fmt: skip
 
     assert report["participants"]["total"] is None  # one participant, suppressed
     assert list(report["age_bands"]) == ["0-44", "45-"]
@@ -115,14 +142,14 @@ def test_outcome_with_age_bands_and_suppression(world):
 
 def test_output_file(world, tmp_path):
     target = tmp_path / "allowance.json"
-    stdout = run("allowance", *MARCH, "--output", str(target))
+    stdout = run("allowance", *MARCH, *FOR_ALICE, "--output", str(target))
 
     assert json.loads(target.read_text(encoding="utf-8"))["totals"]["amount"] == "45.00"
     assert str(target) in stdout
 
 
 def test_csv_to_stdout_starts_with_the_bom(world):
-    text = run("attendance", *MARCH, "--format", "csv")
+    text = run("attendance", *MARCH, *FOR_ALICE, "--format", "csv")
 
     assert text.startswith("\ufeffrow;hetu;name;unit")
 
@@ -203,9 +230,133 @@ def test_missing_rate_exits_1(world):
     Rate.objects.all().delete()
 
     with pytest.raises(CommandError, match="rate") as excinfo:
-        run("allowance", *MARCH)
+        run("allowance", *MARCH, *FOR_ALICE)
 
     assert excinfo.value.returncode == 1
+    assert not exports()
+
+
+# --- who the output is for: --user and the access log ----------------------------------------
+
+
+@pytest.fixture
+def two_in_u1_one_in_u2(world):  # type: ignore[no-untyped-def]
+    """Anna and Ville attend in U1, Bertta in U2 (same organiser): the clients a U1 report
+    names are Anna and Ville."""
+    ville = person(
+        born=d(1990, 2, 2), sex="man", municipality=world.helsinki, unit=world.u1,
+        first_name="Ville", last_name="Virta", benefit="basic_allowance",
+    )  # fmt: skip
+    attend(period(ville, world.u1, d(2025, 3, 1), d(2025, 8, 31)), d(2025, 3, 10), "PP")
+    bertta = person(
+        born=d(1985, 3, 3), sex="woman", municipality=world.helsinki, unit=world.u2,
+        first_name="Bertta", last_name="Berg", benefit="basic_allowance",
+    )  # fmt: skip
+    attend(period(bertta, world.u2, d(2025, 3, 1), d(2025, 8, 31)), d(2025, 3, 10), "PP")
+    world.ville, world.bertta = ville, bertta
+    return world
+
+
+@pytest.mark.parametrize("kind", ["allowance", "attendance"])
+def test_every_client_named_is_logged_once_for_the_user_in_one_insert(two_in_u1_one_in_u2, kind):
+    w = two_in_u1_one_in_u2
+    with CaptureQueriesContext(connection) as queries:
+        text = run(kind, *MARCH, *FOR_ALICE, "--format", "csv")
+
+    assert w.client.hetu in text
+    assert w.ville.hetu in text
+    assert w.bertta.hetu not in text
+    assert exports() == {
+        (w.client.uuid, "alice", w.alice.pk),
+        (w.ville.uuid, "alice", w.alice.pk),
+    }
+    inserts = [q for q in queries if q["sql"].startswith(f'INSERT INTO "{LOG_TABLE}"')]
+    assert len(inserts) == 1
+    entry = AccessLogEntry.objects.filter(action=Action.EXPORT).first()
+    assert entry.basis == "report command"
+    assert entry.detail == (
+        f"report command: {kind} 2025-03-01–2025-03-31, units U1, csv to standard output"
+    )
+    assert w.client.hetu not in entry.detail
+
+
+def test_a_counsellor_may_run_state_compensation_for_nobody(two_in_u1_one_in_u2):
+    with pytest.raises(CommandError, match="alice may not run the state-compensation") as exc:
+        run("state-compensation", *MARCH, *FOR_ALICE)
+
+    assert exc.value.returncode == 2
+    assert not exports()
+
+
+def test_a_unit_manager_gets_state_compensation_rows_logged(two_in_u1_one_in_u2, tmp_path):
+    w = two_in_u1_one_in_u2
+    dora = UserFactory(username="dora")
+    RoleAssignmentFactory(user=dora, role="unit_manager", unit=w.u1)
+    target = tmp_path / "claim.json"
+
+    run("state-compensation", *MARCH, "--unit", "U1", "--user", "dora", "--output", str(target))
+
+    rows = json.loads(target.read_text(encoding="utf-8"))["rows"]
+    assert {row["hetu"] for row in rows} == {w.client.hetu, w.ville.hetu}
+    assert exports() == {(w.client.uuid, "dora", dora.pk), (w.ville.uuid, "dora", dora.pk)}
+    assert AccessLogEntry.objects.get(client_uuid=w.ville.uuid).detail.endswith(
+        "json to claim.json"
+    )
+
+
+def test_aggregate_output_logs_nobody(two_in_u1_one_in_u2):
+    run("allowance", *MARCH, "--aggregate-only")
+    run("allowance", *MARCH, *FOR_ALICE, "--aggregate-only")
+    run("outcome", *MARCH, "--unit", "U1", "--aggregate-only")
+
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_user_is_required_unless_aggregate_only(world):
+    for kind in ("outcome", "allowance"):
+        with pytest.raises(CommandError, match="Give --user USERNAME") as excinfo:
+            run(kind, *MARCH, "--unit", "U1")
+        assert excinfo.value.returncode == 2
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_an_unknown_or_inactive_user_exits_2(world):
+    world.alice.is_active = False
+    world.alice.save()
+    for name in ("nobody", "alice"):
+        with pytest.raises(CommandError, match=f"No active user has the user name {name}") as exc:
+            run("allowance", *MARCH, "--unit", "U1", "--user", name)
+        assert exc.value.returncode == 2
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_the_user_reports_only_on_their_own_scopes(two_in_u1_one_in_u2):
+    for filters in (["--unit", "U2"], ["--organiser", "orgA"], [], ["--unit", "U1", "U2"]):
+        with pytest.raises(CommandError, match="alice may not run the allowance") as excinfo:
+            run("allowance", *MARCH, *filters, "--user", "alice")
+        assert excinfo.value.returncode == 2
+    assert not exports()
+
+
+def test_an_official_gets_their_municipality_aggregates_only(two_in_u1_one_in_u2):
+    with pytest.raises(CommandError, match="erkki may not see the identity codes") as excinfo:
+        run("allowance", *MARCH, "--user", "erkki")
+    assert excinfo.value.returncode == 2
+
+    report = json.loads(run("allowance", *MARCH, "--user", "erkki", "--aggregate-only"))
+
+    assert report["filters"]["municipality"] == "091"  # no filters: their municipality
+    assert report["suppress_below"] == 5  # small counts hidden, as on the reports page
+    assert "rows" not in report
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_a_failed_write_leaves_no_log_row(two_in_u1_one_in_u2, tmp_path):
+    with pytest.raises(CommandError, match="Cannot write") as excinfo:
+        run("allowance", *MARCH, *FOR_ALICE, "--output", str(tmp_path))  # a directory
+
+    assert excinfo.value.returncode == 1
+    assert not AccessLogEntry.objects.exists()
 
 
 def _manage(*args: str) -> subprocess.CompletedProcess[str]:

@@ -222,9 +222,11 @@ def test_download_is_logged_and_serves_the_frozen_copy(world, client):
     body = b"".join(first.streaming_content)
     assert b'"amount": "36.00"' in body
 
-    entry = AccessLogEntry.objects.filter(action=Action.EXPORT).first()
+    # One row per client the file names (Anna, the only client of U1), for the downloader.
+    entry = AccessLogEntry.objects.get(action=Action.EXPORT, basis="report download")
     assert entry.user == world.staff.alice
-    assert entry.client_uuid is None
+    assert entry.client_uuid == world.people["anna"].uuid
+    assert entry.object_id == str(run.uuid)
     assert str(run.uuid) in entry.detail
     assert "json" in entry.detail
 

@@ -1,4 +1,5 @@
-"""``python manage.py import_attendance FILE [--user USERNAME]`` (interfaces.md §2)."""
+"""``python manage.py import_attendance FILE [--user USERNAME] [--reason TEXT]``
+(interfaces.md §2)."""
 
 from typing import Any
 
@@ -6,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from guidance.attendance_import import attendance_import
+from guidance.attendance_import import MAX_REASON_LENGTH, attendance_import
 from organisations.importing import CsvImportCommand
 
 
@@ -24,8 +25,18 @@ class Command(CsvImportCommand):
             "--user",
             metavar="USERNAME",
             help=(
-                "The user recorded in the access log and on late corrections. Needed when the "
-                "file changes a month a unit has locked."
+                "Who imports the file: named in the access log of each client whose records "
+                "are created or changed (without it, the log names import_attendance) and on "
+                "late corrections. Needed when the file changes a month a unit has locked."
+            ),
+        )
+        parser.add_argument(
+            "--reason",
+            metavar="TEXT",
+            default="",
+            help=(
+                "The reason of the late corrections, as on the month sheet. Needed with --user "
+                "when the file changes a month a unit has locked."
             ),
         )
 
@@ -38,4 +49,9 @@ class Command(CsvImportCommand):
                 raise CommandError(
                     _("No active user has the user name %(name)s.") % {"name": options["user"]}
                 ) from None
-        return attendance_import(data=data, user=user).lines()
+        reason = (options.get("reason") or "").strip()
+        if len(reason) > MAX_REASON_LENGTH:
+            raise CommandError(
+                _("The reason is at most %(count)d characters long.") % {"count": MAX_REASON_LENGTH}
+            )
+        return attendance_import(data=data, user=user, reason=reason).lines()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AccessLogEntry, Action
 from guidance.models import AttendanceCorrection, AttendanceMonthLock, AttendanceRecord
@@ -17,6 +20,7 @@ from tests.clients.factories import ClientFactory, PeriodFactory, make_hetu
 from .factories import AttendanceRecordFactory
 
 pytestmark = pytest.mark.django_db
+LOG_TABLE = AccessLogEntry._meta.db_table
 
 D = datetime.date
 
@@ -54,7 +58,8 @@ def test_happy_path_with_finnish_excel_file(tmp_path, unit, matti_period, liisa_
         f"{matti_hetu};;7.11.2025;sick;\n"
         f"{liisa_hetu};;11.11.2025;child_sick;\n"
     )
-    out, _err = run(tmp_path, text, bom=True)
+    with CaptureQueriesContext(connection) as queries:
+        out, _err = run(tmp_path, text, bom=True)
 
     assert "attendance: 4 created, 0 updated, 0 unchanged" in out
     saved = {(r.period_id, r.date): (r.status, r.hours) for r in AttendanceRecord.objects.all()}
@@ -64,11 +69,16 @@ def test_happy_path_with_finnish_excel_file(tmp_path, unit, matti_period, liisa_
         (matti_period.pk, D(2025, 11, 7)): ("sick", Decimal("0.0")),
         (liisa_period.pk, D(2025, 11, 11)): ("child_sick", Decimal("0.0")),
     }
-    logged = AccessLogEntry.objects.filter(action=Action.CREATE)
-    assert sorted(e.client_uuid for e in logged) == sorted(
-        [matti_period.client.uuid, liisa_period.client.uuid]
+    # One import row per client, without --user naming the command, in one INSERT.
+    logged = AccessLogEntry.objects.all()
+    assert sorted(str(e.client_uuid) for e in logged) == sorted(
+        [str(matti_period.client.uuid), str(liisa_period.client.uuid)]
     )
-    assert all(e.detail.startswith("import_attendance") for e in logged)
+    digest = hashlib.sha256(b"\xef\xbb\xbf" + text.encode()).hexdigest()[:16]
+    assert {(e.action, e.user_id, e.username, e.detail) for e in logged} == {
+        (Action.IMPORT, None, "import_attendance", f"import_attendance: file sha256 {digest}")
+    }
+    assert sum(1 for q in queries if q["sql"].startswith(f'INSERT INTO "{LOG_TABLE}"')) == 1
 
 
 def test_errors_are_named_by_row_and_column_and_nothing_is_saved(
@@ -163,13 +173,12 @@ def test_a_different_status_updates_the_record_and_is_logged(tmp_path, matti_per
     assert "attendance: 0 created, 1 updated, 0 unchanged" in out
     record = AttendanceRecord.objects.get()
     assert record.status == "sick_certified"
-    entry = AccessLogEntry.objects.get(action=Action.CHANGE)
-    assert entry.client_uuid == matti_period.client.uuid
-    assert "1 changed" in entry.detail
+    entry = AccessLogEntry.objects.get()
+    assert (entry.action, entry.client_uuid) == (Action.IMPORT, matti_period.client.uuid)
     assert not AttendanceCorrection.objects.exists()  # the month is not locked
 
 
-def test_a_locked_month_needs_a_user_and_gets_corrections(
+def test_a_locked_month_needs_a_user_and_a_reason_and_gets_corrections(
     tmp_path, unit, unit_manager, counsellor, matti_period, matti_hetu
 ):
     AttendanceRecordFactory(period=matti_period, date=D(2025, 11, 3), status="sick")
@@ -179,27 +188,68 @@ def test_a_locked_month_needs_a_user_and_gets_corrections(
         f"{matti_hetu};3.11.2025;sick_certified\n"
         f"{matti_hetu};1.12.2025;present\n"  # December is open
     )
-    lines = failing(tmp_path, text)
-    assert lines == [
+    message = (
         "row 2, column date: The unit has locked this month, so the change is a late "
-        "correction. Run the import with --user USERNAME to name who makes it."
-    ]
+        "correction. Run the import with --user USERNAME and --reason TEXT to name who makes "
+        "it and why."
+    )
+    for args in ([], ["--user", counsellor.username], ["--reason", "Todistus tuli myöhässä"]):
+        assert failing(tmp_path, text, *args) == [message]
     assert AttendanceRecord.objects.get().status == "sick"
+    assert not AccessLogEntry.objects.exists()  # a failed import logs nobody
 
-    run(tmp_path, text, "--user", counsellor.username)
+    run(tmp_path, text, "--user", counsellor.username, "--reason", " Todistus tuli myöhässä ")
 
     correction = AttendanceCorrection.objects.get()
     assert (correction.old_status, correction.new_status) == ("sick", "sick_certified")
-    assert correction.reason == "import_attendance"
+    assert correction.reason == "Todistus tuli myöhässä"
     assert correction.corrected_by == counsellor
-    entry = AccessLogEntry.objects.get(action=Action.CHANGE)
-    assert entry.user == counsellor
-    assert "late correction" in entry.detail
+    entry = AccessLogEntry.objects.get()
+    assert (entry.action, entry.user, entry.username) == (
+        Action.IMPORT, counsellor, counsellor.username,
+    )  # fmt: skip
+    assert entry.client_uuid == matti_period.client.uuid
+
+
+def test_a_reason_longer_than_a_correction_holds_is_refused(tmp_path, counsellor, matti_hetu):
+    text = f"hetu;date;status\n{matti_hetu};3.11.2025;present\n"
+    with pytest.raises(CommandError, match="at most 300 characters") as excinfo:
+        run(tmp_path, text, "--user", counsellor.username, "--reason", "x" * 301)
+
+    assert excinfo.value.returncode == 1
+    assert not AttendanceRecord.objects.exists()
+    assert not AccessLogEntry.objects.exists()
 
 
 def test_an_unknown_user_is_refused(tmp_path, matti_period, matti_hetu):
     with pytest.raises(CommandError, match="No active user"):
         run(tmp_path, f"hetu;date;status\n{matti_hetu};3.11.2025;present\n", "--user", "nobody")
+    assert not AttendanceRecord.objects.exists()
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_the_user_who_imports_is_named_for_each_client_imported(
+    tmp_path, counsellor, matti_period, liisa_period, matti_hetu
+):
+    """Only the clients whose records were created or changed: Liisa's recorded day is the
+    same in the file, so she is not logged."""
+    AttendanceRecordFactory(
+        period=liisa_period, date=D(2025, 11, 11), status="present", hours=Decimal("6.0")
+    )
+    text = (
+        "hetu;date;status\n"
+        f"{matti_hetu};3.11.2025;present\n"
+        f"{matti_hetu};5.11.2025;present\n"
+        f"{liisa_period.client.hetu};11.11.2025;present\n"
+    )
+
+    out, _err = run(tmp_path, text, "--user", counsellor.username)
+
+    assert "attendance: 2 created, 0 updated, 1 unchanged" in out
+
+    assert list(AccessLogEntry.objects.values_list("action", "client_uuid", "user")) == [
+        (Action.IMPORT, matti_period.client.uuid, counsellor.pk)
+    ]
 
 
 def test_a_draft_period_does_not_take_attendance(tmp_path, unit):
