@@ -26,11 +26,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 GENESIS = "0" * 64
 ANCHOR_OBJECT_TYPE = "audit.accesslogseal"
@@ -48,7 +48,7 @@ def _microseconds(at: datetime.datetime) -> int:
 
 def entry_message(
     *,
-    id: int,  # noqa: A002 - the entry's own column name
+    id: int,
     at: datetime.datetime,
     user_id: int | None,
     username: str,
@@ -133,11 +133,11 @@ def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> No
         )
 
 
-def seal_pending() -> None:
-    """On PostgreSQL, seal this transaction's entries now instead of at commit (the verifier
-    and tests use it; a no-op elsewhere)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+def seal_pending(using: str = DEFAULT_DB_ALIAS) -> None:
+    """On PostgreSQL, seal this transaction's entries now instead of at commit (the verifier,
+    the purge and tests use it; a no-op elsewhere)."""
+    if connections[using].vendor == "postgresql":
+        with connections[using].cursor() as cursor:
             cursor.execute("SET CONSTRAINTS audit_accesslogentry_seal IMMEDIATE")
             cursor.execute("SET CONSTRAINTS audit_accesslogentry_seal DEFERRED")
 
@@ -231,7 +231,7 @@ def purge_before(cursor: Any, cutoff: datetime.datetime) -> tuple[int, str | Non
     chain: up to the first seal whose entry is newer (an older entry sealed after it waits for
     the next purge). Runs inside the caller's transaction with the maintenance row in place.
     Returns (entries removed, the hash of the last removed seal: the chain's new anchor)."""
-    seal_pending()
+    seal_pending(cursor.db.alias)
     cursor.execute(
         "SELECT min(s.seq) FROM audit_accesslogseal s"
         " JOIN audit_accesslogentry e ON e.id = s.entry_id WHERE e.at >= %s",

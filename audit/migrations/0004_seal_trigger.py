@@ -54,6 +54,11 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp;
 
+-- SECURITY DEFINER functions must not be callable by anyone else: a made-up seal written as
+-- the owner would corrupt the chain (the trigger fires them without an EXECUTE check).
+REVOKE EXECUTE ON FUNCTION audit_accesslog_seal_one(audit_accesslogentry) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION audit_accesslogentry_seal() FROM PUBLIC;
+
 CREATE CONSTRAINT TRIGGER audit_accesslogentry_seal
     AFTER INSERT ON audit_accesslogentry
     DEFERRABLE INITIALLY DEFERRED

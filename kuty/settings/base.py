@@ -79,6 +79,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Production's two PostgreSQL roles (interfaces.md §5): MIGRATE_DATABASE_URL is the schema's
+# owner, DATABASE_URL the application's role, which may only read and add to the access log.
+# When it is set the owner gets its own alias, "owner" (never atomic per request: web requests
+# do not touch it); manage.py runs migrate and the log's maintenance commands as the owner, and
+# the retention purge uses this alias. Unset (SQLite, development, tests): DATABASE_URL does all.
+MIGRATE_DATABASE_URL = env("MIGRATE_DATABASE_URL", default="")
+if MIGRATE_DATABASE_URL:
+    DATABASES["owner"] = env.db("MIGRATE_DATABASE_URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -178,6 +186,9 @@ ACCESS_LOG_RETENTION_YEARS = env.int("ACCESS_LOG_RETENTION_YEARS", default=12)
 RECORD_RETENTION_YEARS = env.int("RECORD_RETENTION_YEARS", default=10)
 # Counts from 1 to N-1 are hidden in figures for municipal officials and published reports.
 REPORT_SUPPRESS_BELOW = env.int("REPORT_SUPPRESS_BELOW", default=5)
+# A unit manager is warned of anyone who opened more clients than this outside their own
+# caseload within an hour (clients/log_search.py).
+ACCESS_LOG_UNUSUAL_CLIENTS = env.int("ACCESS_LOG_UNUSUAL_CLIENTS", default=20)
 
 LOGGING = {
     "version": 1,

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import MIGRATE_DATABASE_URL, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY or SECRET_KEY.startswith("insecure"):
@@ -19,6 +19,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A kept connection is checked before each request: a database restart costs no request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if MIGRATE_DATABASE_URL:  # the schema's owner, as in base (interfaces.md §5)
+    DATABASES["owner"] = env.db("MIGRATE_DATABASE_URL")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -10,3 +10,5 @@ STORAGES = {
 }
 AXES_FAILURE_LIMIT = 5
 KUTY_ENVIRONMENT = "test"
+# One role for the tests, whatever .env says: tests/audit/test_db_roles.py proves the two roles.
+DATABASES.pop("owner", None)  # noqa: F405

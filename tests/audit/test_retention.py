@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone, translation
 
-from audit.models import AccessLogEntry, Action
+from audit.chain import ANCHOR_OBJECT_TYPE, verify
+from audit.models import AccessLogEntry, AccessLogSeal, Action
 from audit.retention import PURGE_USERNAME, access_log_purge
 from audit.services import access_log_record
 from audit.tasks import purge_access_log
@@ -71,19 +72,47 @@ def test_nothing_past_retention_writes_nothing(guarded_log):
     assert not AccessLogEntry.objects.filter(username=PURGE_USERNAME).exists()
 
 
-def test_the_command_and_the_nightly_task_use_the_setting(guarded_log, settings, capsys):
+def test_the_nightly_task_and_the_command_use_the_setting(guarded_log, settings, capsys):
+    settings.ACCESS_LOG_RETENTION_YEARS = 12
+    assert purge_access_log.apply().get() == 1  # the row of 13 years back
+    schedule = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "audit.tasks.purge_access_log" in schedule
+
     settings.ACCESS_LOG_RETENTION_YEARS = 10
     with translation.override("en"):
         call_command("purge_access_log")
-    # The rows of 13 and 11 years back are older than ten years.
-    assert "2 access-log rows older than 10 years removed." in capsys.readouterr().out
+    assert "1 access-log rows older than 10 years removed." in capsys.readouterr().out
 
     settings.ACCESS_LOG_RETENTION_YEARS = 0
     with translation.override("en"), pytest.raises(CommandError, match="at least 1"):
         call_command("purge_access_log")
 
-    settings.ACCESS_LOG_RETENTION_YEARS = 1
-    logged_at(timezone.now() - datetime.timedelta(days=800), uuid.uuid4())
-    assert purge_access_log.apply().get() == 1  # the row of 800 days back
-    schedule = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert "audit.tasks.purge_access_log" in schedule
+
+def test_the_purge_takes_the_seals_along_and_the_chain_stays_whole(guarded_log):
+    old, kept, _recent = guarded_log
+    removed = AccessLogEntry.objects.get(client_uuid=old).pk
+    first_kept = AccessLogEntry.objects.get(client_uuid=kept).pk
+
+    access_log_purge(now=NOW, years=12)
+
+    assert not AccessLogSeal.objects.filter(entry_id=removed).exists()
+    first_seal = AccessLogSeal.objects.order_by("seq").first()
+    assert first_seal.entry_id == first_kept
+    # The purge's own entry names the last removed seal, where the chain now starts.
+    record = AccessLogEntry.objects.get(username=PURGE_USERNAME)
+    assert record.object_type == ANCHOR_OBJECT_TYPE
+    assert record.object_id == first_seal.prev_hash
+    assert verify().ok
+
+
+def test_an_older_row_logged_after_newer_ones_waits_for_the_next_purge(guarded_log):
+    """The chain is cut only at its start: a row stamped in the past but sealed after newer
+    rows stays until the rows before it go."""
+    late = uuid.uuid4()
+    logged_at(NOW - datetime.timedelta(days=20 * 365), late)
+
+    assert access_log_purge(now=NOW, years=12) == 1  # the 13-year-old row, not the late one
+    assert AccessLogEntry.objects.filter(client_uuid=late).exists()
+    assert access_log_purge(now=NOW + datetime.timedelta(days=365 * 30), years=12) == 4
+    assert not AccessLogEntry.objects.filter(client_uuid=late).exists()
+    assert verify().ok
