@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from clients import log_search
+
 from . import views
 from .forms import LoginForm
 
@@ -35,6 +37,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("clients/", include("clients.urls")),
+    path("access-log/", log_search.access_log_search_view, name="access_log_search"),
     path("plans/", include("activation_plans.urls")),
     path("guidance/", include("guidance.urls")),
     path("reports/", include("reporting.urls")),

@@ -22,6 +22,7 @@ from kombu import Connection
 from activation_plans.selectors import Reminders, reminders_for
 from audit.models import Action
 from audit.services import access_log_record_many
+from clients.log_search import unusual_access_for_units
 from guidance.agenda import counsellor_agenda
 from guidance.warnings import units_warning_clients
 from organisations.access import get_access, home_url_name
@@ -113,6 +114,9 @@ def home_unit_manager(request: HttpRequest) -> HttpResponse:
         "access": access,
         "reminders": reminders,
         "unit_figures": unit_manager_figures(request.user, today),
+        "unusual_access": unusual_access_for_units(
+            unit_ids=access.manage_unit_ids, now=timezone.now()
+        ),
     }
     _log_home(request, _reminder_clients(reminders), Role.UNIT_MANAGER)
     return render(request, "home/unit_manager.html", context)

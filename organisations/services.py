@@ -6,7 +6,7 @@ what it did (:class:`~organisations.importing.Change`), so that imports and the 
 run any number of times. Every write goes through ``full_clean()`` first.
 
 The structure is not client data, so these writes leave no access-log row (DOMAIN.md §6 logs
-the processing of client data).
+the processing of client data). Giving people their roles (``user_add_role``) is logged.
 """
 
 from __future__ import annotations
@@ -17,9 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+
+from audit.models import Action
+from audit.services import access_log_record
 
 from .importing import (
     Change,
@@ -46,6 +51,8 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from accounts.models import User
 
 M = TypeVar("M", bound=models.Model)
@@ -167,6 +174,159 @@ def role_assignment_grant(
         },
         values={},
     )
+
+
+# --- people and roles (interfaces.md §6) ----------------------------------------------------
+
+RoleScope = Unit | Project | Organiser | Municipality
+
+# The kinds of place each role is held in (RoleAssignment's check constraint).
+ROLE_SCOPES: dict[str, tuple[type[RoleScope], ...]] = {
+    Role.COUNSELLOR: (Unit,),
+    Role.UNIT_MANAGER: (Unit,),
+    Role.PROJECT_MANAGER: (Project, Organiser),
+    Role.MUNICIPAL_OFFICIAL: (Municipality,),
+    Role.ADMINISTRATOR: (),
+}
+
+
+@dataclass(frozen=True)
+class RoleAdded:
+    """What ``user_add_role`` did: nothing at all when the user already had it all."""
+
+    user: User
+    assignment: RoleAssignment
+    user_created: bool
+    role_added: bool
+    details_changed: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.user_created or self.role_added or bool(self.details_changed)
+
+
+def role_scope_label(scope: RoleScope | None) -> str:
+    """``unit LAHTI``, ``project KYVYT``, ``municipality 398``; empty for no scope."""
+    return f"{scope._meta.model_name} {scope.code}" if scope is not None else ""
+
+
+def _check_role_scope(role: str, scope: RoleScope | None) -> None:
+    if role not in ROLE_SCOPES:
+        raise ValidationError(
+            {"role": _("Unknown role “%(role)s”.") % {"role": role}}, code="invalid_role"
+        )
+    kinds = ROLE_SCOPES[role]
+    if not kinds and scope is not None:
+        raise ValidationError(
+            {"scope": _("An administrator's role has no scope; leave the scope out.")},
+            code="scope_not_allowed",
+        )
+    if kinds and not isinstance(scope, kinds):
+        names = " / ".join(str(kind._meta.verbose_name) for kind in kinds)
+        raise ValidationError(
+            {
+                "scope": _("The role %(role)s needs a scope: %(kinds)s.")
+                % {"role": Role(role).label, "kinds": names}
+            },
+            code="scope_required",
+        )
+
+
+def _user_find_or_create(
+    *, username: str, details: dict[str, str], password: str | None
+) -> tuple[User, bool, tuple[str, ...]]:
+    """The user (created when missing) and the names of the details that changed."""
+    user_model = get_user_model()
+    user = user_model._default_manager.filter(username=username).first()
+    if user is None:
+        user = user_model(username=username, **details)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                raise ValidationError({"password": error.messages}) from None
+            user.set_password(password)
+        user.full_clean()
+        user.save()
+        return user, True, ()
+    changed = tuple(name for name, value in details.items() if getattr(user, name) != value)
+    if changed:
+        for name in changed:
+            setattr(user, name, details[name])
+        user.full_clean()
+        user.save(update_fields=list(changed))
+    return user, False, changed
+
+
+@transaction.atomic
+def user_add_role(
+    *,
+    username: str,
+    role: Role | str,
+    scope: RoleScope | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+    password: str | None = None,
+    actor: User | None = None,
+    actor_name: str = "",
+    request: HttpRequest | None = None,
+) -> RoleAdded:
+    """Give ``username`` the role in ``scope``, creating the user when missing (interfaces.md §6).
+
+    ``scope`` is a unit for a counsellor or a unit manager, a project (or an organiser) for a
+    project manager, a municipality for a municipal official and None for an administrator.
+    Names and email given (not None) are set on the user when they differ. ``password`` is set
+    on a new user only (after the password validators); without it a new user has no usable
+    password and signs in after a password reset. An existing user's password is never changed
+    here. The same call twice changes nothing the second time and writes no log row; any change
+    writes one access-log row about the user (create or change), by ``actor`` or, without a
+    signed-in user, by ``actor_name`` (the command's name). Bad input raises ValidationError.
+    """
+    role = str(role)
+    _check_role_scope(role, scope)
+    details = {
+        name: value
+        for name, value in (("first_name", first_name), ("last_name", last_name), ("email", email))
+        if value is not None
+    }
+    user, user_created, details_changed = _user_find_or_create(
+        username=username, details=details, password=password
+    )
+    place = {scope._meta.model_name: scope} if scope is not None else {}
+    assignment, change = role_assignment_grant(user=user, role=role, **place)
+    result = RoleAdded(
+        user=user,
+        assignment=assignment,
+        user_created=user_created,
+        role_added=change is Change.CREATED,
+        details_changed=details_changed,
+    )
+    if result.changed:
+        access_log_record(
+            action=Action.CREATE if user_created else Action.CHANGE,
+            request=request,
+            user=actor,
+            username=actor_name,
+            obj=user,
+            detail=_role_added_detail(result, role, scope),
+        )
+    return result
+
+
+def _role_added_detail(result: RoleAdded, role: str, scope: RoleScope | None) -> str:
+    """For the access log, in English like its other details: what changed."""
+    parts = []
+    if result.user_created:
+        parts.append("user created")
+    if result.details_changed:
+        parts.append(f"{', '.join(result.details_changed)} changed")
+    if result.role_added:
+        where = f" for scope {role_scope_label(scope)}" if scope is not None else ""
+        parts.append(f"role {role}{where} given")
+    return "; ".join(parts)
 
 
 # --- organisation import (interfaces.md §0) -------------------------------------------------

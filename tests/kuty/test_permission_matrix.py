@@ -116,6 +116,10 @@ MATRIX: dict[str, Page] = {
     "healthz": Page(
         get=by_role(OK, anonymous=OK), post=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED)
     ),
+    "access_log_search": Page(
+        get=by_role(NOT_FOUND, **{ADMINISTRATOR: OK}),
+        post=by_role(NOT_FOUND, **{ADMINISTRATOR: REDIRECT}),
+    ),
     "readyz": Page(
         get=by_role(OK, anonymous=OK), post=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED)
     ),
