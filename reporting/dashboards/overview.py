@@ -1,4 +1,9 @@
-"""A whole dashboard: the key figures, today's figures by unit and the range's charts."""
+"""A whole dashboard: the key figures, today's figures by unit and the range's charts.
+
+In the municipal view the page's figures are protected together before they are written
+(:func:`~.protect.protect` over :func:`~.cells.page_cells`): the page's
+:class:`~.present.Counter` then knows every cell to write "–".
+"""
 
 from __future__ import annotations
 
@@ -15,22 +20,15 @@ from django.utils.translation import gettext as _
 
 from reporting.params import ReportParams
 
-from .charts import (
-    absences,
-    attendance,
-    destinations,
-    flow,
-    goal_attainment,
-    money,
-    range_rate,
-    results_by_unit,
-    starts_and_exits,
-)
-from .data import RangeFigures, range_figures, unit_totals
+from .cells import NOW_COLUMNS, money_cell, now_cell, now_value, outcome_cell, page_cells
+from .charts import destinations, flow, goal_attainment, results_by_unit, starts_and_exits
+from .data import RangeFigures, range_figures
+from .day_charts import absences, attendance, money, range_rate
 from .forms import default_range, month_end
 from .links import Links, selection_query
 from .now import NowFigures, now_figures
 from .present import Cell, Chart, Counter, Table, fi_euros
+from .protect import protect
 from .scope import MUNICIPALITY, Selection
 
 DEFAULT_CACHE_SECONDS = 300
@@ -53,6 +51,7 @@ class Dashboard:
     kpis: list[Kpi] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     money_error: str = ""
+    hidden: bool = False  # some figures are hidden to protect privacy (the legend is shown)
     counted_at: datetime.datetime | None = None
     kept_minutes: int = 0
 
@@ -83,26 +82,31 @@ def key_figures(
 ) -> list[Kpi]:
     outcome = figures.outcome
     left, working = outcome["exits.total"], outcome["destinations.into_working_life"]
-    totals = unit_totals(figures).values()
+    left_cell = outcome_cell("exits.total")
+    working_cell = outcome_cell("destinations.into_working_life")
+    participants = outcome_cell("participants")
     kpis = [
         Kpi(
             "active",
             _("Active clients now"),
-            counter.text(now.active_total),
+            counter.text(now_cell("active"), now.active_total),
             url=links.url("active"),
         ),
         Kpi(
             "participants",
             _("Participants in the range"),
-            counter.text(outcome["participants"]),
+            counter.text(participants, outcome["participants"]),
             url=links.url("outcome", key="participants"),
         ),
         Kpi(
             "working-life",
             _("Into working life"),
-            counter.share(working, left),
+            counter.share(working_cell, working, left_cell, left),
             _("%(working)s of %(left)s who left: open labour market or subsidised work")
-            % {"working": counter.text(working), "left": counter.text(left)},
+            % {
+                "working": counter.text(working_cell, working),
+                "left": counter.text(left_cell, left),
+            },
             links.url("outcome", key="destinations.into_working_life"),
         ),
         Kpi(
@@ -113,49 +117,55 @@ def key_figures(
         ),
     ]
     if not figures.money_error:
-        allowance = sum(row.get("allowance_cents") or 0 for row in totals)
+        allowance = sum(row.get("allowance_cents") or 0 for row in figures.attendance.values())
         compensation = sum(row["cents"] for row in figures.compensation.values())
         kpis += [
-            Kpi("allowance", _("Expense allowance"), fi_euros(allowance)),
-            Kpi("compensation", _("State compensation"), fi_euros(compensation)),
+            Kpi(
+                "allowance",
+                _("Expense allowance"),
+                counter.amount(money_cell("allowance"), fi_euros(allowance)),
+            ),
+            Kpi(
+                "compensation",
+                _("State compensation"),
+                counter.amount(money_cell("compensation"), fi_euros(compensation)),
+            ),
         ]
     return kpis
 
 
 def attention(now: NowFigures, counter: Counter, links: Links, units: dict[int, tuple]) -> Chart:
     """Today's figures by unit: active clients, warnings and reminders."""
-    columns = [
-        ("active", _("Active clients")),
-        ("warnings", _("Clients with attendance warnings (30 days)")),
-        ("awaiting_agreement", _("Plans waiting for agreement")),
-        ("follow_ups_overdue", _("Follow-ups overdue")),
-        ("reviews_overdue", _("24-month reviews overdue")),
-    ]
+    labels = {
+        "active": _("Active clients"),
+        "warnings": _("Clients with attendance warnings (30 days)"),
+        "awaiting_agreement": _("Plans waiting for agreement"),
+        "follow_ups_overdue": _("Follow-ups overdue"),
+        "reviews_overdue": _("24-month reviews overdue"),
+    }
+    columns = [(key, labels[key]) for key in NOW_COLUMNS]
     table = Table(_("Now, by unit"), [_("Unit"), *(label for _key, label in columns)])
     datasets: list[dict[str, object]] = [
         {"label": label, "data": []} for key, label in columns if key != "active"
     ]
     ordered = sorted(units.items(), key=lambda item: (item[1][0], item[0]))
     for unit_id, (name, uuid) in ordered:
-        values = {
-            "active": now.active.get(unit_id, 0),
-            "warnings": now.warnings.get(unit_id, 0),
-            **now.reminders.get(unit_id, {}),
-        }
+        values = {key: now_value(now, key, unit_id) for key in NOW_COLUMNS}
         cells = [
-            Cell(counter.text(values.get(key, 0)), links.url(key, unit=uuid))
+            Cell(counter.text(now_cell(key, unit_id), values[key]), links.url(key, unit=uuid))
             for key, _label in columns
         ]
         table.add(name, *cells)
         for dataset, (key, _label) in zip(datasets, columns[1:], strict=True):
-            dataset["data"].append(counter.value(values.get(key, 0)))  # type: ignore[attr-defined]
+            value = counter.value(now_cell(key, unit_id), values[key])
+            dataset["data"].append(value)  # type: ignore[attr-defined]
     totals = [now.active_total, now.warnings_total] + [
         sum(row.get(key, 0) for row in now.reminders.values()) for key, _l in columns[2:]
     ]
     table.total(
         _("All units"),
         *(
-            Cell(counter.text(value), links.url(key))
+            Cell(counter.text(now_cell(key), value), links.url(key))
             for value, (key, _label) in zip(totals, columns, strict=True)
         ),
     )
@@ -172,6 +182,9 @@ def attention(now: NowFigures, counter: Counter, links: Links, units: dict[int, 
             "have periods in two units."
         ),
         wide=True,
+        hidden=counter.any_hidden(
+            now_cell(key, unit_id) for key in NOW_COLUMNS for unit_id in [*units, None]
+        ),
     )
 
 
@@ -212,6 +225,9 @@ def build_dashboard(selection: Selection, today: datetime.date) -> Dashboard:
     units.update({uid: (unit["name"], unit["uuid"]) for uid, unit in figures.units.items()})
     if selection.scope.kind != MUNICIPALITY:
         units.update({unit.pk: (unit.name, unit.uuid) for unit in selection.units})
+    if counter.below:
+        hidden = protect(page_cells(figures, now, units), counter.below)
+        counter = dataclasses.replace(counter, hidden_cells=hidden)
     dashboard = Dashboard(selection, today, money_error=figures.money_error)
     dashboard.counted_at = counted_at
     dashboard.kept_minutes = cache_seconds() // 60
@@ -223,9 +239,10 @@ def build_dashboard(selection: Selection, today: datetime.date) -> Dashboard:
         flow(figures, counter, links),
         attendance(figures, counter, links),
         destinations(figures, counter, links),
-        absences(figures, links),
+        absences(figures, counter, links),
     ]
     if not figures.money_error:
-        dashboard.charts.append(money(figures, links))
+        dashboard.charts.append(money(figures, counter, links))
     dashboard.charts.append(goal_attainment(figures, counter, links))
+    dashboard.hidden = bool(counter.hidden_cells) or any(c.hidden for c in dashboard.charts)
     return dashboard

@@ -1,11 +1,12 @@
 """The dashboards' figures as charts and tables: numbers written the Finnish way
-(:mod:`reporting.numbers`, re-exported here) and small counts of people shown as "<5" where
-the reader may not see clients.
+(:mod:`reporting.numbers`, re-exported here), and "–" for the figures hidden where the reader
+may not see clients (:mod:`.protect`).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,6 +14,8 @@ from reporting.access import suppress_below_setting
 from reporting.numbers import fi_euros as fi_euros
 from reporting.numbers import fi_number as fi_number
 from reporting.numbers import fi_percent as fi_percent
+
+HIDDEN = "–"  # a figure hidden to protect privacy (and a rate without planned days)
 
 
 def suppress_below() -> int:
@@ -46,27 +49,46 @@ def months_between(first: datetime.date, last: datetime.date) -> list[datetime.d
 
 @dataclass(frozen=True)
 class Counter:
-    """Shows counts of people, hiding small ones when ``below`` is set (municipal view)."""
+    """Writes a page's figures, each named by its cell (:mod:`.cells`), with the cells that
+    :func:`~.protect.protect` chose to hide written "–" (``below`` is set in the municipal
+    view only). A count of people from 1 to ``below - 1`` is hidden even if it was left out
+    of the page's cells by mistake."""
 
     below: int | None = None
+    hidden_cells: frozenset[Hashable] = frozenset()
 
-    def hidden(self, count: int | None) -> bool:
-        return bool(self.below and count and 0 < count < self.below)
+    def hidden(self, cell: Hashable, count: int | None = None) -> bool:
+        """Is the figure of ``cell`` hidden? ``count``: its value, when it counts people."""
+        if not self.below:
+            return False
+        return cell in self.hidden_cells or bool(count and 0 < count < self.below)
 
-    def text(self, count: int | None) -> str:
-        if self.hidden(count):
-            return f"<{self.below}"
-        return fi_number(count or 0)
+    def any_hidden(self, cells: Iterable[Hashable]) -> bool:
+        return any(self.hidden(cell) for cell in cells)
 
-    def value(self, count: int | None) -> int | None:
+    def text(self, cell: Hashable, count: int | None) -> str:
+        """A count of people."""
+        return HIDDEN if self.hidden(cell, count) else fi_number(count or 0)
+
+    def value(self, cell: Hashable, count: int | None) -> int | None:
         """The count for a chart: None (no bar) when hidden."""
-        return None if self.hidden(count) else (count or 0)
+        return None if self.hidden(cell, count) else (count or 0)
 
-    def share(self, part: int | None, whole: int | None) -> str:
-        """part / whole as a percentage, hidden when either count is."""
-        if self.hidden(part) or self.hidden(whole):
-            return "–"
+    def share(
+        self, part_cell: Hashable, part: int | None, whole_cell: Hashable, whole: int | None
+    ) -> str:
+        """part / whole as a percentage, hidden when either count is (the share and the
+        other count would give the hidden one away)."""
+        if self.hidden(part_cell, part) or self.hidden(whole_cell, whole):
+            return HIDDEN
         return fi_percent(ratio(part or 0, whole or 0))
+
+    def amount(self, cell: Hashable, text: str) -> str:
+        """Days or euros, already written as ``text``."""
+        return HIDDEN if self.hidden(cell) else text
+
+    def amount_value(self, cell: Hashable, value: float) -> float | None:
+        return None if self.hidden(cell) else value
 
 
 @dataclass
@@ -126,6 +148,14 @@ class Chart:
     table: Table
     note: str = ""
     wide: bool = False  # the whole width of the page (many columns), else half from XL up
+    hidden: bool = False  # some of its figures are hidden to protect privacy
+
+    @property
+    def all_hidden(self) -> bool:
+        """Nothing to draw but hidden figures (and zeros): the page says so instead of
+        showing empty axes."""
+        drawn = any(value for item in self.datasets for value in item["data"])  # type: ignore[attr-defined]
+        return self.hidden and not drawn
 
     @property
     def data_id(self) -> str:

@@ -45,12 +45,17 @@ def test_euros_and_percentages():
     assert ratio(1, 0) is None
 
 
-def test_small_counts_are_hidden_only_when_asked():
-    assert [Counter(5).text(n) for n in (0, 1, 4, 5, 1234)] == ["0", "<5", "<5", "5", f"1{NB}234"]
-    assert [Counter(5).value(n) for n in (0, 4, 5)] == [0, None, 5]
-    assert Counter(5).share(3, 10) == "–"
-    assert Counter(None).text(1) == "1"
-    assert Counter(None).share(1, 4) == f"25{NB}%"
+def test_hidden_cells_and_small_counts_are_a_dash_only_when_asked():
+    counter = Counter(5, frozenset({"hidden"}))
+    assert [counter.text("shown", n) for n in (0, 5, 1234)] == ["0", "5", f"1{NB}234"]
+    assert counter.text("hidden", 12) == "–"
+    assert counter.text("shown", 4) == "–"  # a small count never shows, declared or not
+    assert [counter.value("shown", 0), counter.value("hidden", 5)] == [0, None]
+    assert counter.share("shown", 3, "shown", 10) == "–"
+    assert counter.share("hidden", 6, "shown", 10) == "–"
+    assert counter.share("shown", 6, "shown", 10) == f"60{NB}%"
+    assert Counter(None, frozenset({"hidden"})).text("hidden", 1) == "1"
+    assert Counter(None).share("a", 1, "b", 4) == f"25{NB}%"
 
 
 def test_the_limit_defaults_to_five(settings):
