@@ -26,7 +26,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AccessLogEntry
 from organisations.models import Role, RoleAssignment, Unit
 
 from .access import clients_visible_to
@@ -39,8 +38,6 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 PAGE_SIZE = 25
-ACCESS_LOG_PAGE_SIZE = 50
-
 # The shape of a personal identity code, after clean_hetu: a search text of this shape is
 # matched exactly against identity codes, anything else against names.
 _HETU_SHAPE = re.compile(r"^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$")
@@ -219,8 +216,3 @@ def client_with_hetu(code: str, *, exclude_pk: int | None = None) -> Client | No
     if exclude_pk is not None:
         clients = clients.exclude(pk=exclude_pk)
     return clients.first()
-
-
-def client_access_log(client: Client) -> QuerySet[AccessLogEntry]:
-    """Who has viewed or changed the client's data, newest first (DOMAIN.md §6)."""
-    return AccessLogEntry.objects.filter(client_uuid=client.uuid).order_by("-at", "-id")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import access_log_views, views
 
 app_name = "clients"
 
@@ -10,5 +10,10 @@ urlpatterns = [
     path("<uuid:code>/", views.client_detail, name="detail"),
     path("<uuid:code>/edit/", views.client_edit, name="edit"),
     path("<uuid:code>/hetu/", views.reveal_hetu, name="reveal_hetu"),
-    path("<uuid:code>/access-log/", views.client_access_log, name="access_log"),
+    path("<uuid:code>/access-log/", access_log_views.client_access_log, name="access_log"),
+    path(
+        "<uuid:code>/access-log/pdf/",
+        access_log_views.client_access_log_pdf,
+        name="access_log_pdf",
+    ),
 ]

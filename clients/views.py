@@ -36,6 +36,7 @@ from organisations.models import Role
 
 from . import selectors, services
 from .access import can_edit_client, get_client_for_user, may_see_contact_details
+from .access_log_report import may_see_access_log
 from .forms import ClientFilterForm, ClientForm, ClientSearchForm
 from .page_sections import render_client_page_sections
 
@@ -206,11 +207,6 @@ def _plan_links(client: Client) -> dict[str, Any]:
     return {"plan_urls_enabled": plan_urls_enabled, "plan_create_url": plan_create_url}
 
 
-def _may_see_access_log(request: HttpRequest, unit_ids: Iterable[int]) -> bool:
-    """Only a unit manager of one of the client's units reads who has seen the client."""
-    return bool(get_access(request.user).manage_unit_ids & set(unit_ids))
-
-
 @login_required
 @require_GET
 @never_cache
@@ -231,7 +227,9 @@ def client_detail(request: HttpRequest, code: UUID) -> HttpResponse:
         "can_edit": can_edit,
         "sections": render_client_page_sections(request, client, can_edit=can_edit),
         "show_contact_details": may_see_contact_details(request.user, client),
-        "can_see_access_log": _may_see_access_log(request, (u.pk for u in units)),
+        "can_see_access_log": may_see_access_log(
+            request.user, client, unit_ids=[u.pk for u in units]
+        ),
         **_plan_links(client),
     }
     return render(request, "clients/detail.html", context)
@@ -283,23 +281,3 @@ def reveal_hetu(request: HttpRequest, code: UUID) -> HttpResponse:
     )
     template = "clients/partials/hetu.html" if request.htmx else "clients/hetu_revealed.html"
     return render(request, template, {"client": client, "revealed": True})
-
-
-@login_required
-@require_GET
-@never_cache
-def client_access_log(request: HttpRequest, code: UUID) -> HttpResponse:
-    """Who has viewed or changed this client's data (DOMAIN.md §6); itself logged."""
-    client = get_client_for_user(request.user, code)
-    if not _may_see_access_log(request, selectors.client_unit_ids(client)):
-        raise PermissionDenied
-    access_log_record(
-        action=Action.VIEW,
-        request=request,
-        client_uuid=client.uuid,
-        obj=client,
-        detail="access log shown",
-    )
-    entries = selectors.client_access_log(client)
-    page = Paginator(entries, selectors.ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "clients/access_log.html", {"client": client, "page": page})

@@ -170,10 +170,15 @@ MATRIX: dict[str, Page] = {
     "clients:reveal_hetu": Page(
         get=POST_ONLY, post=readers(OK), kwargs=lambda w: {"code": w.aino.uuid}
     ),
+    # The log of who processed the client's data: the unit's managers and the client's
+    # responsible counsellor (alice is Aino's); others who see the client get 403.
     "clients:access_log": Page(
-        get=by_role(
-            NOT_FOUND, **{UNIT_MANAGER: OK, COUNSELLOR: FORBIDDEN, PROJECT_MANAGER: FORBIDDEN}
-        ),
+        get=by_role(NOT_FOUND, **{UNIT_MANAGER: OK, COUNSELLOR: OK, PROJECT_MANAGER: FORBIDDEN}),
+        post=GET_ONLY,
+        kwargs=lambda w: {"code": w.aino.uuid},
+    ),
+    "clients:access_log_pdf": Page(
+        get=by_role(NOT_FOUND, **{UNIT_MANAGER: OK, COUNSELLOR: OK, PROJECT_MANAGER: FORBIDDEN}),
         post=GET_ONLY,
         kwargs=lambda w: {"code": w.aino.uuid},
     ),

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from audit.chain import verify
 
 
-
 class Command(BaseCommand):
     help = _("Check the access log's hash chain and name the first entry changed or removed.")
 
