@@ -46,7 +46,7 @@ FIGURES: dict[str, tuple[Any, str]] = {
     "compensated": (gettext_lazy("Days of state compensation"), DAYS),
     "gas": (gettext_lazy("Goal attainment scores"), SCORES),
 }
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 class DrillFilterForm(DashboardFilterForm):

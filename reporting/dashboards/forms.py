@@ -33,15 +33,28 @@ def default_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return today.replace(day=1) - relativedelta(months=11), month_end(today)
 
 
+# Figures exist from KUTY's start; a range far outside this is a typing error or a probe.
+EARLIEST_DAY = datetime.date(2000, 1, 1)
+LATEST_DAY = datetime.date(2099, 12, 31)
+
+
 def _date_field(label: str) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=DATE_INPUT,
+        validators=[_sane_day],
         error_messages={
             "required": _("Give the date, for example 31.1.2025."),
             "invalid": _("Write the date as 31.1.2025 or 2025-01-31."),
         },
     )
+
+
+def _sane_day(day: datetime.date) -> None:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise forms.ValidationError(
+            _("Choose a date between 1.1.2000 and 31.12.2099."), code="out_of_range"
+        )
 
 
 class DashboardFilterForm(forms.Form):

@@ -149,6 +149,8 @@ def test_a_counsellor_sees_the_records_of_their_own_unit(client, alice, world):
         ({"figure": "names"}, 404),
         ({"figure": "absence", "key": "holiday"}, 400),
         ({"figure": "starts", "month": "2024-12"}, 400),
+        ({"figure": "starts", "month": "2026-13"}, 400),  # no such month: not a 500
+        ({"figure": "starts", "month": "2026-00"}, 400),
         ({"figure": "active", "key": "x"}, 400),
     ],
 )

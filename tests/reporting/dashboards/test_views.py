@@ -69,6 +69,11 @@ def test_without_filters_the_last_twelve_months(client, bob, world):
         ({"from": "31.2.2025"}, "Write the date as 31.1.2025 or 2025-01-31."),
         ({"from": "2020-01-01", "to": "2025-01-01"}, "Choose a range of at most 36 months."),
         ({"units": "not-a-unit"}, "“not-a-unit” is not one of your units; choose units from"),
+        # Far outside any figures: a typing error or a probe, not a 500.
+        (
+            {"from": "9999-01-01", "to": "9999-12-31"},
+            "Choose a date between 1.1.2000 and 31.12.2099.",
+        ),
     ],
 )
 def test_wrong_filters_are_explained(client, bob, world, query, message):
