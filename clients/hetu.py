@@ -11,6 +11,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.fi import hetu as stdnum_hetu
 
@@ -56,12 +57,16 @@ def validate_hetu(value: str, *, allow_temporary: bool = False) -> str:
             code="format",
         )
     try:
-        birth_date(code)
+        born = birth_date(code)
     except ValueError:
         raise ValidationError(
             _("The birth date in the personal identity code is not a real date."),
             code="date",
         ) from None
+    if born > timezone.localdate():
+        raise ValidationError(
+            _("The birth date in the personal identity code is in the future."), code="future"
+        )
     number = int(match.group(5))
     if number < 2:
         raise ValidationError(

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Action
@@ -68,17 +67,7 @@ def _identity(code: str, *, allow_temporary: bool) -> tuple[str, bool, datetime.
         code = validate_hetu(code, allow_temporary=allow_temporary)
     except ValidationError as error:
         raise ValidationError({"hetu": error}) from None
-    born = birth_date(code)
-    if born > timezone.localdate():
-        raise ValidationError(
-            {
-                "hetu": ValidationError(
-                    _("The birth date in the personal identity code is in the future."),
-                    code="future",
-                )
-            }
-        )
-    return code, is_temporary(code), born
+    return code, is_temporary(code), birth_date(code)
 
 
 def _duplicate_error() -> ValidationError:

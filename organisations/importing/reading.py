@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,11 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from .errors import ErrorList, ImportFailed, RowError
+
+
+# Characters no text cell may hold (tabs and line breaks inside quoted cells are fine). A NUL
+# gave a traceback on PostgreSQL and was stored on SQLite.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,16 @@ def read_table(
                     _("The row has %(cells)d cells but the header names %(columns)d columns.")
                     % {"cells": len(cells), "columns": len(header)},
                 )
+            for column, cell in zip(header, cells, strict=False):
+                if _CONTROL.search(cell):
+                    errors.add(
+                        number,
+                        column,
+                        _(
+                            "The cell contains a control character (such as NUL) that text "
+                            "cannot hold; remove it and save the file again."
+                        ),
+                    )
             values = dict(zip(header, cells, strict=False))
             rows.append(Row(number=number, cells={name: values.get(name, "") for name in header}))
     except csv.Error as exc:

@@ -937,3 +937,27 @@ def test_the_command_reports_a_missing_file(tmp_path):
     # In English whatever an earlier test left active (the deployment's language is Finnish).
     with translation.override("en"), pytest.raises(CommandError, match="Cannot read"):
         call_command("import_participants", str(tmp_path / "missing.csv"))
+
+
+def test_a_birth_date_in_the_future_is_a_row_error(tmp_path):
+    """The web form refused it; the import now does too (one rule: clients.hetu)."""
+    from tests.clients.factories import make_hetu
+
+    unborn = make_hetu(timezone.localdate() + datetime.timedelta(days=400), 123)
+    lines = run_failing_import(write(tmp_path, csv_text([row(hetu=unborn)])))
+
+    assert lines == [
+        "row 2, column hetu: The birth date in the personal identity code is in the future."
+    ]
+    assert nothing_saved()
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x7f"])
+def test_a_control_character_in_a_cell_is_a_row_error(tmp_path, character):
+    lines = run_failing_import(write(tmp_path, csv_text([row(last_name=f"Vir{character}tanen")])))
+
+    assert lines == [
+        "row 2, column last_name: The cell contains a control character (such as NUL) that "
+        "text cannot hold; remove it and save the file again."
+    ]
+    assert nothing_saved()

@@ -274,3 +274,12 @@ def test_empty_hours_keep_the_recorded_hours_of_the_same_status(tmp_path, matti_
     out, _err = run(tmp_path, f"hetu;date;status;hours\n{matti_hetu};3.11.2025;present;5\n")
     assert "attendance: 0 created, 1 updated, 0 unchanged" in out
     assert AttendanceRecord.objects.get().hours == Decimal("5.0")
+
+
+def test_a_nul_byte_in_a_cell_is_a_row_error(tmp_path, matti_period, matti_hetu):
+    lines = failing(tmp_path, f"hetu;date;status\n{matti_hetu};2025-11-03;pre\x00sent\n")
+    assert lines[0] == (
+        "row 2, column status: The cell contains a control character (such as NUL) that text "
+        "cannot hold; remove it and save the file again."
+    )
+    assert not AttendanceRecord.objects.exists()
