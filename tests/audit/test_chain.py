@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import RequestFactory
+from django.utils import translation
 
 from audit.chain import GENESIS, seal_pending, verify
 from audit.models import AccessLogEntry, AccessLogSeal, Action
@@ -31,7 +32,8 @@ def _as_owner(*statements: str) -> None:
 def _verify_command() -> tuple[int, str]:
     out = io.StringIO()
     try:
-        call_command("access_log_verify", stdout=out, stderr=io.StringIO())
+        with translation.override("en"):
+            call_command("access_log_verify", stdout=out, stderr=io.StringIO())
     except SystemExit as stop:
         return int(stop.code or 0), out.getvalue()
     return 0, out.getvalue()

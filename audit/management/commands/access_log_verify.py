@@ -8,8 +8,22 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.chain import verify
+
+# The verifier's findings in the reader's language.
+PROBLEMS = {
+    "entry changed": gettext_lazy("entry changed"),
+    "entry removed": gettext_lazy("entry removed"),
+    "entries before this one were removed": gettext_lazy("entries before this one were removed"),
+    "a seal before this one was changed or removed": gettext_lazy(
+        "a seal before this one was changed or removed"
+    ),
+    "entry without a seal (written past the application)": gettext_lazy(
+        "entry without a seal (written past the application)"
+    ),
+}
 
 
 class Command(BaseCommand):
@@ -34,7 +48,7 @@ class Command(BaseCommand):
                 % {
                     "entry": problem.entry_id if problem.entry_id is not None else "–",
                     "seq": problem.seq if problem.seq is not None else "–",
-                    "problem": problem.text,
+                    "problem": PROBLEMS.get(problem.text, problem.text),
                 }
             )
         self.stderr.write(
