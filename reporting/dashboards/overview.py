@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kuty.cache import cache_get, cache_set
 from reporting.params import ReportParams
 
 from .cells import NOW_COLUMNS, money_cell, now_cell, now_value, outcome_cell, page_cells
@@ -202,7 +202,7 @@ def counted_figures(
     stamp = repr((CACHE_VERSION, params.date_from, params.date_to, params.units,
                   params.municipality, count_clients, today))  # fmt: skip
     key = "kuty:dashboard:" + hashlib.sha256(stamp.encode()).hexdigest()
-    if seconds and (kept := cache.get(key)) is not None:
+    if seconds and (kept := cache_get(key)) is not None:
         return kept
     counted = (
         range_figures(params, count_clients=count_clients),
@@ -210,7 +210,7 @@ def counted_figures(
         timezone.now(),
     )
     if seconds:
-        cache.set(key, counted, seconds)
+        cache_set(key, counted, seconds)
     return counted
 
 
