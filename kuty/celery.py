@@ -38,9 +38,9 @@ app.conf.beat_schedule = {
         "task": "audit.tasks.purge_access_log",
         "schedule": crontab(hour=3, minute=15),
     },
-    # Report runs whose worker died are failed, lost ones are sent again.
+    # Report runs whose worker died are failed, waiting and lost ones are sent again.
     "reporting-sweep-report-runs": {
         "task": "reporting.tasks.sweep_report_runs",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(),  # every minute
     },
 }

@@ -84,6 +84,7 @@ REPORT_FORMATS = (
 
 
 class RunStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting for the report service")
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Being built")
     READY = "ready", _("Ready")
@@ -145,6 +146,9 @@ class ReportRun(models.Model):
     data_quality = models.JSONField(_("data quality"), null=True, blank=True)
     created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # Written every HEARTBEAT_SECONDS while a worker builds the run: a run without one for
+    # two minutes has lost its worker (reporting.runs.report_runs_sweep).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -192,7 +196,7 @@ class ReportRun(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+        return self.status in (RunStatus.WAITING, RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 def report_file_path(instance: ReportFile, filename: str) -> str:

@@ -21,9 +21,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -52,6 +55,10 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, OSError)
 META_FORMATS = frozenset({"xlsx", "pdf"})  # renderers that take ``meta`` (who, which scope)
 PROGRESS_CLAIMED, PROGRESS_BUILT, PROGRESS_FILES = 5, 50, 45
+# A worker building a run writes a heartbeat this often; a run without one for STALE_HEARTBEAT
+# has lost its worker.
+HEARTBEAT_SECONDS = 30
+STALE_HEARTBEAT = datetime.timedelta(minutes=2)
 
 
 # --- asking -----------------------------------------------------------------------------------
@@ -83,14 +90,30 @@ def effective_suppression(scope: ReportScope, asked: Any) -> int | None:
     return number
 
 
-def _enqueue(run_id: int) -> None:
+def _enqueue(run_id: int) -> bool:
+    """Send a run to the workers. When the broker cannot be reached (within the short
+    timeouts of the settings) the run waits, with a message the user understands, and the
+    sweep (every minute) or a worker starting up sends it when the broker is back: the run
+    row is the outbox. Returns whether the run was sent."""
     # The task module imports this one, so the task is looked up when it is needed.
     from .tasks import execute_report_run
 
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # the embedded run: build it here and now
+        try:
+            execute_report_run.delay(run_id)
+        except Exception:  # the run records its own failure; the request goes on
+            logger.exception("report run %s failed in-process", run_id)
+        return True
     try:
-        execute_report_run.delay(run_id)
-    except Exception:  # the broker is down: the run stays queued, the sweep sends it again
-        logger.exception("could not enqueue report run %s", run_id)
+        execute_report_run.apply_async((run_id,), retry=False)
+    except Exception as error:
+        logger.warning("report service unavailable, run %s waits: %r", run_id, error)
+        ReportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.WAITING
+        )
+        return False
+    ReportRun.objects.filter(pk=run_id, status=RunStatus.WAITING).update(status=RunStatus.QUEUED)
+    return True
 
 
 def _log_personal_export(run: ReportRun, *, user: Any, request: HttpRequest | None) -> None:
@@ -295,15 +318,24 @@ def report_run_fail(run_id: int, *, reason: str) -> bool:
 def report_run_execute(run_id: int) -> str:
     """Build a queued run. Returns "skipped" when there was nothing to claim, else the run's
     new status. Transient errors are raised again (after the run is queued again)."""
-    claimed = ReportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+    now = timezone.now()
+    claimed = ReportRun.objects.filter(
+        pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.WAITING]
+    ).update(
         status=RunStatus.RUNNING,
-        started_at=timezone.now(),
+        started_at=now,
+        heartbeat_at=now,
         progress=PROGRESS_CLAIMED,
         attempts=F("attempts") + 1,
     )
     if not claimed:
         return "skipped"
     run = ReportRun.objects.select_related("requested_by").get(pk=run_id)
+    with heartbeat(run_id):
+        return _build_claimed(run_id, run)
+
+
+def _build_claimed(run_id: int, run: ReportRun) -> str:
     try:
         params = ReportParams.parse(run.params)
         report = build_report(params, include_personal=run.include_personal)
@@ -354,38 +386,86 @@ def report_run_execute(run_id: int) -> str:
 def report_runs_sweep(
     *,
     now: datetime.datetime,
-    stale_after: datetime.timedelta,
+    stale_after: datetime.timedelta = STALE_HEARTBEAT,
     resend_after: datetime.timedelta = datetime.timedelta(minutes=10),
     give_up_after: datetime.timedelta = datetime.timedelta(days=1),
 ) -> tuple[int, list[int]]:
     """Keep runs moving when a worker or the broker failed them.
 
-    A run left running longer than ``stale_after`` (its worker died, or was killed past the
-    time limit) is failed, so that none stays "being built" for ever. A run still queued
-    after ``resend_after`` (its message was lost) is enqueued again — a duplicate finds
-    nothing to claim — and one queued longer than ``give_up_after`` is failed. Returns the
-    number failed and the ids to enqueue again.
+    A running run without a heartbeat for ``stale_after`` (its worker died or was killed) is
+    failed with a reason the user can read, and can be asked for again. A waiting run (the
+    broker was down) and a run still queued after ``resend_after`` (its message was lost) are
+    sent again — a duplicate finds nothing to claim — and one left longer than
+    ``give_up_after`` is failed. Returns the number failed and the ids to send again.
     """
-    stale = ReportRun.objects.filter(status=RunStatus.RUNNING, started_at__lt=now - stale_after)
-    failed = stale.update(
-        status=RunStatus.FAILED,
-        failure_reason=_(
-            "The report was interrupted before it was ready (the worker stopped). Ask for it again."
-        ),
-        finished_at=now,
-    )
-    queued = ReportRun.objects.filter(status=RunStatus.QUEUED)
-    failed += queued.filter(created_at__lt=now - give_up_after).update(
+    failed = report_runs_fail_stale(now=now, stale_after=stale_after)
+    pending = ReportRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.WAITING])
+    failed += pending.filter(created_at__lt=now - give_up_after).update(
         status=RunStatus.FAILED,
         failure_reason=_("The report could not be started: no worker took it. Ask for it again."),
         finished_at=now,
     )
-    waiting = queued.filter(created_at__lt=now - resend_after).filter(
-        Q(started_at__isnull=True) | Q(started_at__lt=now - resend_after)
+    resend = pending.filter(
+        Q(status=RunStatus.WAITING)
+        | Q(created_at__lt=now - resend_after)
+        & (Q(started_at__isnull=True) | Q(started_at__lt=now - resend_after))
     )
-    return failed, list(waiting.values_list("pk", flat=True))
+    return failed, list(resend.order_by("created_at").values_list("pk", flat=True))
 
 
-def report_run_enqueue(run_id: int) -> None:
-    """Send a queued run to the workers (again); harmless when it is already on its way."""
-    _enqueue(run_id)
+def report_runs_fail_stale(
+    *,
+    now: datetime.datetime,
+    stale_after: datetime.timedelta = STALE_HEARTBEAT,
+    run_id: int | None = None,
+) -> int:
+    """Fail running runs (all, or the one ``run_id``) whose worker gave no sign of life for
+    ``stale_after``. Cheap enough for the run page to call on every view."""
+    stale = ReportRun.objects.filter(status=RunStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=now - stale_after)
+        | Q(heartbeat_at__isnull=True, started_at__lt=now - stale_after)
+    )
+    if run_id is not None:
+        stale = stale.filter(pk=run_id)
+    return stale.update(
+        status=RunStatus.FAILED,
+        failure_reason=_(
+            "The report was interrupted before it was ready: the report service stopped while "
+            "building it. Ask for it again."
+        ),
+        finished_at=now,
+    )
+
+
+@contextmanager
+def heartbeat(run_id: int, every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
+    """While the block runs, write the run's ``heartbeat_at`` every ``every`` seconds from a
+    thread of its own (with its own database connection), so the sweep can tell a long build
+    from a dead worker."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    ReportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError:
+                    logger.warning("report run %s: heartbeat not written", run_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"report-run-{run_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def report_run_enqueue(run_id: int) -> bool:
+    """Send a queued or waiting run to the workers (again); harmless when it is already on its
+    way. Returns whether the broker took it."""
+    return _enqueue(run_id)

@@ -9,10 +9,10 @@ The scheduled tasks run at the times in kuty/celery.py (Helsinki time).
 
 from __future__ import annotations
 
-import datetime
+import logging
 
 from celery import shared_task
-from django.conf import settings
+from celery.signals import worker_ready
 from django.utils import timezone
 
 from .runs import (
@@ -24,6 +24,8 @@ from .runs import (
     transient_reason,
 )
 from .scheduling import schedule_monthly_unit_reports, schedule_quarterly_project_reports
+
+logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
 BACKOFF_BASE_S = 15
@@ -38,6 +40,12 @@ def retry_countdown(retries: int) -> int:
     bind=True,
     name="reporting.tasks.execute_report_run",
     acks_late=True,
+    # A worker killed while building (kill -9, out of memory) gives the message back to the
+    # broker, so another worker gets it; the claim refuses a run already failed by the sweep.
+    reject_on_worker_lost=True,
+    # The run row is the result: no result backend is waited for (with Redis down, asking for
+    # one held a web request for 19 s).
+    ignore_result=True,
     max_retries=MAX_RETRIES,
 )
 def execute_report_run(self, run_id: int) -> str:  # type: ignore[no-untyped-def]
@@ -63,13 +71,23 @@ def schedule_quarterly_reports() -> int:
     return len(schedule_quarterly_project_reports(today=timezone.localdate()))
 
 
-@shared_task(name="reporting.tasks.sweep_report_runs")
+@shared_task(name="reporting.tasks.sweep_report_runs", ignore_result=True)
 def sweep_report_runs() -> int:
-    """Fail runs whose worker died; send again runs whose message was lost."""
-    limit = getattr(settings, "CELERY_TASK_TIME_LIMIT", 30 * 60) or 30 * 60
-    failed, resend = report_runs_sweep(
-        now=timezone.now(), stale_after=datetime.timedelta(seconds=limit + 5 * 60)
-    )
+    """Every minute: fail runs whose worker died (no heartbeat for two minutes); send the runs
+    that waited for the broker, and again those whose message was lost."""
+    failed, resend = report_runs_sweep(now=timezone.now())
+    sent = 0
     for run_id in resend:
-        report_run_enqueue(run_id)
-    return failed + len(resend)
+        if not report_run_enqueue(run_id):
+            break  # the broker is still away: the next sweep tries again
+        sent += 1
+    return failed + sent
+
+
+@worker_ready.connect
+def _send_waiting_runs(**kwargs: object) -> None:
+    """A worker that starts (the broker is reachable again) sends the runs that waited."""
+    try:
+        sweep_report_runs.delay()
+    except Exception:
+        logger.warning("could not ask for a sweep of the report runs at start-up")

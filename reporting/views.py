@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .access import can_rerun, get_run_for_user, may_see_clients_of_run, may_use_reports
 from .exports import report_download_log
 from .forms import RANGE_SHORTCUTS, ReportPrefillForm, ReportRequestForm
-from .models import ReportRun
+from .models import ReportRun, RunStatus
 from .params import InvalidReportParams
-from .runs import report_run_repeat, report_run_request
+from .runs import report_run_repeat, report_run_request, report_runs_fail_stale
 from .selectors import report_run_files, report_run_lists
 
 # Form fields for the service's error keys.
@@ -88,6 +88,16 @@ def run_lists_partial(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/partials/run_lists.html", context)
 
 
+def _checked(run: ReportRun) -> ReportRun:
+    """A run being built whose worker gave no sign of life for two minutes is failed here too
+    (not only by the sweep), so the person waiting sees it and can ask again."""
+    if run.status == RunStatus.RUNNING and report_runs_fail_stale(
+        now=timezone.now(), run_id=run.pk
+    ):
+        run.refresh_from_db()
+    return run
+
+
 def _run_context(request: HttpRequest, run: ReportRun) -> dict[str, object]:
     return {
         "run": run,
@@ -101,7 +111,7 @@ def _run_context(request: HttpRequest, run: ReportRun) -> dict[str, object]:
 @login_required
 @require_GET
 def run_detail(request: HttpRequest, code: str) -> HttpResponse:
-    run = get_run_for_user(request.user, code)
+    run = _checked(get_run_for_user(request.user, code))
     return render(request, "reporting/run_detail.html", _run_context(request, run))
 
 
@@ -109,7 +119,7 @@ def run_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_GET
 def run_status_partial(request: HttpRequest, code: str) -> HttpResponse:
-    run = get_run_for_user(request.user, code)
+    run = _checked(get_run_for_user(request.user, code))
     return render(request, "reporting/partials/run_status.html", _run_context(request, run))
 
 

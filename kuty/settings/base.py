@@ -158,6 +158,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that sends a task must not hang on a broker that is away: connect within 2 s,
+# and a report run that cannot be sent waits in the database (reporting.runs._enqueue).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 
 # The cache: the dashboards keep their figures per filter for DASHBOARD_CACHE_SECONDS. Several
 # web processes (production) should share one: CACHE_URL=redis://host:6379/1. Without it each
