@@ -134,11 +134,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_celery_worker() -> Iterator[CeleryWorkerProcess]:
-    """Start a worker on the test broker and database, point this process's app at it."""
+def running_celery_worker(url: str | None = None) -> Iterator[CeleryWorkerProcess]:
+    """Start a worker on the test broker (or ``url``) and database, point this process's app
+    at it."""
     from kuty.celery import app
 
-    url = broker_url()
+    url = url or broker_url()
     _check_redis(url)
     database_url = worker_database_url()
 
