@@ -213,9 +213,7 @@ def verify(*, limit: int = 20) -> Verdict:
             break
     if len(problems) < limit:
         unsealed = (
-            AccessLogEntry.objects.exclude(
-                pk__in=AccessLogSeal.objects.values("entry_id")
-            )
+            AccessLogEntry.objects.exclude(pk__in=AccessLogSeal.objects.values("entry_id"))
             .order_by("pk")
             .values_list("pk", flat=True)[: limit - len(problems)]
         )

@@ -120,9 +120,7 @@ MATRIX: dict[str, Page] = {
         get=by_role(NOT_FOUND, **{ADMINISTRATOR: OK}),
         post=by_role(NOT_FOUND, **{ADMINISTRATOR: REDIRECT}),
     ),
-    "readyz": Page(
-        get=by_role(OK, anonymous=OK), post=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED)
-    ),
+    "readyz": Page(get=by_role(OK, anonymous=OK), post=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
     "home": Page(get=by_role(REDIRECT), post=GET_ONLY),
     "home_counsellor": Page(
         get=by_role(NOT_FOUND, **{COUNSELLOR: OK, OTHER_COUNSELLOR: OK}), post=GET_ONLY
