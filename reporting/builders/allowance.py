@@ -19,15 +19,16 @@ from guidance.models import AttendanceStatus
 from reporting.figures import ABSENCE_CODES, absence_counts, absence_days
 from reporting.models import RateKind
 from reporting.params import ReportParams
+from reporting.suppression import Relations
 
 from .common import (
     header,
     money,
     rate_cents,
     scoped_records,
-    suppress,
 )
 from .data_quality import data_quality
+from .protection import add_row_sums, aggregate_people, protect
 
 KIND = "allowance"
 PAYER_ORGANISER = "organiser"
@@ -151,8 +152,40 @@ def build_allowance(params: ReportParams, *, include_personal: bool = True) -> d
         payer: _totals([row for row in rows if payer_for(row["benefit"]) == payer])
         for payer in (PAYER_KELA, PAYER_ORGANISER)
     }
-    # Suppression hides small numbers of people in the aggregate parts; days and euros stay.
-    for key in ("units", "totals", "totals_by_payer"):
-        report[key] = suppress(report[key], params.suppress_below, keys=("clients",))
-    report["data_quality"] = suppress(data_quality(params), params.suppress_below)
-    return report
+    report["data_quality"] = data_quality(params)
+    return protect_allowance(report, params.suppress_below)
+
+
+# --- what adds up to what (interfaces.md §3: complementary suppression) -----------------------
+
+ROW_FIGURES = ("clients", "present_days", "amount")
+
+
+def allowance_relations(report: dict[str, Any]) -> Relations:
+    """The relations of the aggregate parts, as paths into the JSON: the units add up to the
+    totals and so do the payers, for clients, present days and euros (a client in two units
+    or with two payers makes the clients' sum an upper bound: taken as exact, which only hides
+    more). A unit's or a payer's row hides whole: its people, their days and their money."""
+    relations = Relations()
+    units = [("units", index) for index in range(len(report["units"]))]
+    payers = [("totals_by_payer", payer) for payer in report.get("totals_by_payer", {})]
+    add_row_sums(relations, ("totals",), units, ROW_FIGURES)
+    add_row_sums(relations, ("totals",), payers, ROW_FIGURES)
+    for index, unit in enumerate(report["units"]):
+        days = [("units", index, "absence_days", code) for code in unit["absence_days"]]
+        relations.link(
+            *((*units[index], key) for key in (*ROW_FIGURES, "not_organised_days")), *days
+        )
+    for row in [("totals",), *payers]:
+        relations.link(*((*row, key) for key in ROW_FIGURES))
+    return relations
+
+
+def protect_allowance(report: dict[str, Any], below: int | None) -> dict[str, Any]:
+    """Hide the small numbers of people in the aggregate parts, with their days and money and
+    whatever would give them away. The client rows (personal data) stay as they are."""
+    if not below:
+        return report
+    aggregate = {key: report[key] for key in ("units", "totals", "totals_by_payer", "data_quality")}
+    people = aggregate_people(aggregate, ("units", "totals", "totals_by_payer"))
+    return {**report, **protect(aggregate, below, allowance_relations(aggregate), people=people)}

@@ -33,14 +33,15 @@ from guidance.warnings import (
 )
 from reporting.figures import absence_days, attendance_rate, day_counts
 from reporting.params import ReportParams
+from reporting.suppression import Relations
 
 from .common import (
     header,
     scoped_periods,
     scoped_records,
-    suppress,
 )
 from .data_quality import data_quality
+from .protection import aggregate_people, protect
 
 KIND = "attendance"
 FLAGS = (UNJUSTIFIED_ABSENCE, SICK_OVER_3_DAYS, CHILD_SICK_OVER_4_DAYS)
@@ -118,7 +119,45 @@ def build_attendance(params: ReportParams, *, include_personal: bool = True) -> 
             }
             for row in clients
         ]
-    for key in ("units", "totals"):
-        report[key] = suppress(report[key], params.suppress_below, keys=("clients",))
-    report["data_quality"] = suppress(data_quality(params), params.suppress_below)
-    return report
+    report["data_quality"] = data_quality(params)
+    return protect_attendance(report, params.suppress_below)
+
+
+# --- what adds up to what (interfaces.md §3: complementary suppression) -----------------------
+
+DAY_FIGURES = ("planned_days", "present_days", "not_organised_days")
+
+
+def _row_figures(row: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The keys of a unit's or the totals' figures, the absence days by code included."""
+    return [
+        ("clients",),
+        *((key,) for key in DAY_FIGURES),
+        *(("absence_days", code) for code in row.get("absence_days", {})),
+    ]
+
+
+def attendance_relations(report: dict[str, Any]) -> Relations:
+    """The relations of the aggregate parts, as paths into the JSON: the units add up to the
+    totals for clients (a client in two units makes it an upper bound: taken as exact, which
+    only hides more), planned, present and not-organised days and each kind of absence. A
+    unit's row hides whole, its attendance rate too, and so does the totals row."""
+    relations = Relations()
+    units = [("units", index) for index in range(len(report["units"]))]
+    for figure in _row_figures(report["totals"]):
+        relations.add_sum(("totals", *figure), [(*unit, *figure) for unit in units])
+    for row, values in [*zip(units, report["units"], strict=True), (("totals",), report["totals"])]:
+        relations.link(
+            *((*row, *figure) for figure in _row_figures(values)), (*row, "attendance_rate")
+        )
+    return relations
+
+
+def protect_attendance(report: dict[str, Any], below: int | None) -> dict[str, Any]:
+    """Hide the small numbers of people in the aggregate parts, with their days and whatever
+    would give them away. The client rows (personal data) stay as they are."""
+    if not below:
+        return report
+    aggregate = {key: report[key] for key in ("units", "totals", "data_quality")}
+    people = aggregate_people(aggregate, ("units", "totals"))
+    return {**report, **protect(aggregate, below, attendance_relations(aggregate), people=people)}

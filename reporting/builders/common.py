@@ -1,6 +1,6 @@
 """What every report builder shares: the scope of periods and records, the report's header,
-counts by sex, rates as SQL expressions and suppression of small counts (the data-quality
-figures are in :mod:`.data_quality`).
+counts by sex and rates as SQL expressions (the data-quality figures are in
+:mod:`.data_quality`, the hiding of small counts in :mod:`.protection`).
 
 Scope
     A period is in the report when it is not a draft, overlaps the range (starts on or before
@@ -256,26 +256,6 @@ class CountTable:
                 node = node.setdefault(key, {})
             node[path[-1]] = values[alias] or 0
         return result
-
-
-def suppress(value: Any, below: int | None, *, keys: tuple[str, ...] | None = None) -> Any:
-    """Replace every count from 1 to ``below - 1`` by None, at any depth.
-
-    With ``keys``, only the counts under those keys (e.g. ``("clients",)``: counts of people,
-    not of days) and inside them are suppressed.
-    """
-    if not below:
-        return value
-    if isinstance(value, dict):
-        return {
-            key: suppress(item, below, keys=None if keys is None or key in keys else keys)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [suppress(item, below, keys=keys) for item in value]
-    if keys is None and isinstance(value, int) and not isinstance(value, bool):
-        return None if 0 < value < below else value
-    return value
 
 
 # --- money ------------------------------------------------------------------------------------

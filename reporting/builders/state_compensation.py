@@ -23,6 +23,7 @@ from clients.models import Period, PeriodStatus
 from guidance.models import AttendanceRecord, AttendanceStatus
 from reporting.models import RateKind
 from reporting.params import ReportParams
+from reporting.suppression import Relations
 
 from .common import (
     count_ranked,
@@ -30,11 +31,11 @@ from .common import (
     header,
     money,
     rate_cents,
-    suppress,
     week_monday,
     week_sunday,
 )
 from .data_quality import data_quality
+from .protection import add_row_sums, aggregate_people, protect
 
 KIND = "state-compensation"
 DAYS_PER_WEEK = 4
@@ -228,7 +229,34 @@ def build_state_compensation(
         "compensated_days": sum(row["compensated_days"] for row in rows),
         "amount": money(sum(row["cents"] for row in rows)),
     }
-    for key in ("units", "totals"):
-        report[key] = suppress(report[key], params.suppress_below, keys=("clients",))
-    report["data_quality"] = suppress(data_quality(params), params.suppress_below)
-    return report
+    report["data_quality"] = data_quality(params)
+    return protect_state_compensation(report, params.suppress_below)
+
+
+# --- what adds up to what (interfaces.md §3: complementary suppression) -----------------------
+
+ROW_FIGURES = ("clients", "attended_days", "compensated_days", "amount")
+
+
+def state_compensation_relations(report: dict[str, Any]) -> Relations:
+    """The relations of the aggregate parts, as paths into the JSON: the units add up to the
+    totals for clients (a client in two units makes it an upper bound: taken as exact, which
+    only hides more), attended and compensated days and euros. A unit's row hides whole, and
+    so does the totals row."""
+    relations = Relations()
+    units = [("units", index) for index in range(len(report["units"]))]
+    add_row_sums(relations, ("totals",), units, ROW_FIGURES)
+    for row in [*units, ("totals",)]:
+        relations.link(*((*row, key) for key in ROW_FIGURES))
+    return relations
+
+
+def protect_state_compensation(report: dict[str, Any], below: int | None) -> dict[str, Any]:
+    """Hide the small numbers of people in the aggregate parts, with their days and money and
+    whatever would give them away. The client rows (personal data) stay as they are."""
+    if not below:
+        return report
+    aggregate = {key: report[key] for key in ("units", "totals", "data_quality")}
+    people = aggregate_people(aggregate, ("units", "totals"))
+    relations = state_compensation_relations(aggregate)
+    return {**report, **protect(aggregate, below, relations, people=people)}

@@ -2,8 +2,11 @@
 opens it as is). A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 gets a leading apostrophe, so a spreadsheet shows it as text and never runs it as a formula.
 
-One flat table per report, header row first; suppressed counts (null in JSON) are empty cells.
-The data-quality block is in the outcome table only; see the JSON for the other reports.
+One flat table per report, header row first. A hidden figure (null in JSON: a small count of
+people, or a figure from which one could be worked out) is written "–", never left empty (an
+empty cell reads as zero), and the file then ends with the legend line
+"– = hidden to protect privacy" in Finnish, like the spreadsheet and the PDF. The data-quality
+block is in the outcome table only; see the JSON for the other reports.
 
 - ``outcome``: ``section;category;total;woman;man;non_binary;unknown`` — one row per figure:
   ``participants``, then each age band, labour-market status, education, disadvantage, exit,
@@ -22,7 +25,12 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from django.utils import translation
+
 from reporting.builders.common import ABSENCE_CODES, SEX_KEYS
+from reporting.numbers import DASH
+
+from .formatting import hidden_legend
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
 EXTENSION = "csv"
@@ -30,6 +38,11 @@ DELIMITER = ";"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Columns written with a decimal comma.
 DECIMAL_COLUMNS = frozenset({"amount", "attendance_rate"})
+# Columns of words and codes; every other column holds figures, which may be hidden.
+TEXT_COLUMNS = frozenset(
+    {"section", "category", "row", "hetu", "name", "unit", "unit_code", "benefit", "payer",
+     "organiser", "flags"}
+)  # fmt: skip
 
 Table = tuple[Sequence[str], Iterable[dict[str, Any]]]
 
@@ -153,11 +166,27 @@ TABLES: dict[str, Callable[[dict[str, Any]], Table]] = {
 }
 
 
+def hidden(row: dict[str, Any], column: str) -> bool:
+    """Whether the row's figure in ``column`` is hidden (there, and None)."""
+    return column not in TEXT_COLUMNS and column in row and row[column] is None
+
+
 def render(report: dict[str, Any]) -> bytes:
     columns, rows = TABLES[report["kind"]](report)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=DELIMITER, lineterminator="\r\n")
     writer.writerow(columns)
+    any_hidden = False
     for row in rows:
-        writer.writerow([cell(column, row.get(column)) for column in columns])
+        cells = []
+        for column in columns:
+            if hidden(row, column):
+                cells.append(DASH)
+                any_hidden = True
+            else:
+                cells.append(cell(column, row.get(column)))
+        writer.writerow(cells)
+    if any_hidden:
+        with translation.override("fi"):
+            writer.writerow([hidden_legend()])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

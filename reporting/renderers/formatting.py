@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from organisations.models import Municipality, Organiser, Project, Unit
 from reporting.numbers import DASH as DASH
@@ -32,6 +32,11 @@ def fi_date(day: datetime.date) -> str:
 
 def fi_datetime(moment: datetime.datetime) -> str:
     return f"{fi_date(moment)} {moment:%H:%M}"
+
+
+def hidden_legend() -> str:
+    """The line under every table, chart or list that shows a hidden figure ("–")."""
+    return gettext("– = hidden to protect privacy")
 
 
 def format_cell(column_type: str, value: Any) -> str:
@@ -138,7 +143,11 @@ def parameter_rows(
     rows.append(
         (
             pgettext("report", "Small counts"),
-            pgettext("report", "Counts from 1 to %(max)d of people are hidden (–)")
+            pgettext(
+                "report",
+                "Counts of 1 to %(max)d people are hidden (–), and so is every figure "
+                "from which one could be worked out",
+            )
             % {"max": below - 1}
             if below
             else pgettext("report", "Exact counts"),

@@ -5,14 +5,16 @@ the totals row — so that a spreadsheet sheet and a PDF table never disagree. L
 the models' choices where there are some (they are translated already), the rest are strings
 with the context "report". Call these functions inside ``translation.override``.
 
-Column types tell the renderers how to show a value: ``text``; ``count`` (people; None is a
-suppressed small count); ``days``; ``money`` (a string with two decimals, "81.00"); ``rate``
-(a string fraction, "0.87").
+Column types tell the renderers how to show a value: ``text``; ``count`` (people); ``days``;
+``money`` (a string with two decimals, "81.00"); ``rate`` (a string fraction, "0.87"). A
+figure that the report hides (None in JSON: a small count of people, or a figure from which one
+could be worked out) is :func:`is_hidden`; every renderer writes it as "–", never as a blank
+or a zero, and adds the legend line wherever one is shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,11 +37,20 @@ ABSENCE_CODES = tuple(str(code) for code in ABSENCE_STATUSES)
 SEX_COLUMNS = ("total", "woman", "man", "non_binary", "unknown")
 
 
+NUMERIC_TYPES = frozenset({"count", "days", "money", "rate"})
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
     label: str
     type: str = "text"
+
+
+def is_hidden(column: Column, values: Mapping[str, Any]) -> bool:
+    """Whether the row's figure in ``column`` is hidden: a figure column whose value is
+    there and None (a key the row does not have is not a figure of it)."""
+    return column.type in NUMERIC_TYPES and column.key in values and values[column.key] is None
 
 
 @dataclass
@@ -55,6 +66,12 @@ class Table:
     def __post_init__(self) -> None:
         if self.totals is not None and not self.totals_label:
             self.totals_label = pgettext("report", "Total")
+
+    @property
+    def has_hidden(self) -> bool:
+        """Whether a row or the totals show a hidden figure (then the legend goes below)."""
+        rows = [*self.rows, *([self.totals] if self.totals is not None else [])]
+        return any(is_hidden(column, row) for row in rows for column in self.columns)
 
 
 # --- labels -----------------------------------------------------------------------------------
@@ -175,13 +192,19 @@ def _with_absences(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, **(row.get("absence_days") or {})}
 
 
-def _day_sums(rows: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """Absence and not-organised days added up over rows (days are never suppressed)."""
-    sums = dict.fromkeys((*ABSENCE_CODES, "not_organised_days"), 0)
+def _day_sums(rows: Iterable[dict[str, Any]]) -> dict[str, int | None]:
+    """Absence and not-organised days added up over rows; a sum with a hidden part is hidden
+    (None) too, never the sum of the parts shown."""
+    sums: dict[str, int | None] = dict.fromkeys((*ABSENCE_CODES, "not_organised_days"), 0)
+
+    def add(key: str, days: int | None) -> None:
+        current = sums.get(key, 0)
+        sums[key] = None if current is None or days is None else current + days
+
     for row in rows:
         for code, days in (row.get("absence_days") or {}).items():
-            sums[code] = sums.get(code, 0) + (days or 0)
-        sums["not_organised_days"] += row.get("not_organised_days") or 0
+            add(code, days)
+        add("not_organised_days", row.get("not_organised_days", 0))
     return sums
 
 

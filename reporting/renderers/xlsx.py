@@ -3,7 +3,9 @@
 Written in Finnish (``translation.override("fi")``), like the PDF. Each table sheet has a bold
 header row (frozen, with a filter), the rows, and a bold totals row; numbers are numbers with
 formats — euros ``#,##0.00 "€"``, counts and days ``#,##0``, attendance rates as percent —
-so a spreadsheet can add them up. A suppressed small count is an empty cell. The parameters
+so a spreadsheet can add them up. A hidden figure (a small count of people, or a figure from
+which one could be worked out) is the text "–", never an empty cell (that would read as zero),
+and a sheet that shows one ends with the legend line "– = hidden to protect privacy". The parameters
 sheet says what the figures are: the range (as dates), the filters in words, suppression,
 whether personal data is included, when and by whom the report was generated.
 
@@ -25,8 +27,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .formatting import parameter_rows, scope_names
-from .tables import Column, Table, data_quality_rows, report_tables
+from .formatting import DASH, hidden_legend, parameter_rows, scope_names
+from .tables import Column, Table, data_quality_rows, is_hidden, report_tables
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSION = "xlsx"
@@ -43,6 +45,8 @@ NUMBER_FORMATS = {
     "rate": PERCENT_FORMAT,
 }
 BOLD = Font(bold=True)
+ITALIC = Font(italic=True)
+RIGHT = Alignment(horizontal="right")
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EE")
 MIN_WIDTH, MAX_WIDTH = 8, 60
 SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
@@ -105,12 +109,22 @@ def _write_row(
     bold: bool = False,
 ) -> None:
     for index, column in enumerate(columns, start=1):
-        value = cell_value(column.type, values.get(column.key))
-        number_format = NUMBER_FORMATS.get(column.type, "")
-        cell = _put(sheet, row, index, value, number_format)
+        if is_hidden(column, values):
+            value: Any = DASH
+            cell = _put(sheet, row, index, value)
+            cell.alignment = RIGHT
+        else:
+            value = cell_value(column.type, values.get(column.key))
+            cell = _put(sheet, row, index, value, NUMBER_FORMATS.get(column.type, ""))
         if bold:
             cell.font = BOLD
+        number_format = NUMBER_FORMATS.get(column.type, "")
         widths[index] = max(widths.get(index, 0), _display_width(value, number_format))
+
+
+def _write_legend(sheet: Worksheet, row: int) -> None:
+    """The legend of "–", a row below the last one written."""
+    _put(sheet, row + 2, 1, hidden_legend()).font = ITALIC
 
 
 def write_table(workbook: Workbook, table: Table) -> Worksheet:
@@ -128,6 +142,8 @@ def write_table(workbook: Workbook, table: Table) -> Worksheet:
     if table.totals is not None:
         totals = {**table.totals, table.columns[0].key: table.totals_label}
         _write_row(sheet, last + 1, table.columns, totals, widths, bold=True)
+    if table.has_hidden:
+        _write_legend(sheet, last + (1 if table.totals is not None else 0))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{max(last, 1)}"
     _fit_columns(sheet, widths)
@@ -147,9 +163,13 @@ def _write_pairs(workbook: Workbook, title: str, pairs: list[tuple[str, Any]]) -
             number_format = DATE_FORMAT
         elif isinstance(value, int):
             number_format = INTEGER_FORMAT
-        _put(sheet, row, 2, cell_value("text", value), number_format)
+        cell = _put(sheet, row, 2, cell_value("text", value), number_format)
+        if value is None:  # a hidden figure
+            cell.value, cell.alignment = DASH, RIGHT
         widths[1] = max(widths[1], len(label))
         widths[2] = max(widths[2], _display_width(value, number_format))
+    if any(value is None for _label, value in pairs):
+        _write_legend(sheet, len(pairs))
     _fit_columns(sheet, widths)
     return sheet
 

@@ -19,7 +19,9 @@ from decimal import Decimal
 import pytest
 
 from reporting.builders import ReportError, build_allowance
+from reporting.builders.allowance import allowance_relations
 from reporting.models import Rate, rate_on
+from reporting.suppression import flatten, recoverable
 from tests.reporting.builder_data import attend, d, make_world, params, period, person
 
 pytestmark = pytest.mark.django_db
@@ -218,19 +220,56 @@ def test_without_personal_data_only_totals_and_units(world):
     assert '"name"' not in text
 
 
-def test_suppression_hides_small_numbers_of_people_not_days(world):
+def test_suppression_hides_small_numbers_of_people_with_their_days_and_money(world):
     report = build_allowance(
         params("allowance", *MARCH, suppress_below="3"), include_personal=False
     )
 
+    # Two clients in u1, one in u2, one paid by Kela and two by the organiser: every unit and
+    # payer row is fewer than three people, hidden whole; the totals of three stay.
     assert [u["clients"] for u in report["units"]] == [None, None]
-    assert [u["present_days"] for u in report["units"]] == [15, 3]
-    assert report["totals"]["clients"] == 3
-    assert report["totals_by_payer"]["kela"] == {
-        "clients": None,
-        "present_days": 10,
-        "amount": "90.00",
-    }
+    assert [u["present_days"] for u in report["units"]] == [None, None]
+    assert [u["amount"] for u in report["units"]] == [None, None]
+    assert report["units"][0]["absence_days"]["sick"] is None
+    assert report["totals"] == {"clients": 3, "present_days": 18, "amount": "162.00"}
+    for payer in ("kela", "organiser"):
+        assert report["totals_by_payer"][payer] == {
+            "clients": None,
+            "present_days": None,
+            "amount": None,
+        }
+    assert recoverable(flatten(report), allowance_relations(report)) == {}
+
+
+def test_a_payer_of_few_clients_is_not_the_total_less_the_other(world):
+    # u2 grows to three clients, all paid by the organiser. Kalle is Kela's only client: his
+    # payer row hides, and so must the organiser's, or the totals less the organiser's row
+    # would give Kalle's days and euros away.
+    w = world
+    for n in range(2):
+        extra = person(
+            born=d(1970, 4, 4 + n), sex="woman", municipality=w.helsinki, unit=w.u2,
+            first_name=f"Extra{n}", last_name="Ek", benefit="social_assistance",
+        )  # fmt: skip
+        attend(period(extra, w.u2, d(2025, 1, 1), d(2025, 6, 30)), d(2025, 3, 10), "PP")
+
+    report = build_allowance(
+        params("allowance", *MARCH, suppress_below="3", units="U2"), include_personal=False
+    )
+    exact = build_allowance(params("allowance", *MARCH, units="U2"), include_personal=False)
+
+    assert exact["totals_by_payer"]["organiser"]["clients"] == 3
+    assert exact["totals_by_payer"]["kela"]["clients"] == 0
+    assert report["totals_by_payer"] == exact["totals_by_payer"]  # nothing small: all shown
+
+    report = build_allowance(
+        params("allowance", *MARCH, suppress_below="3"), include_personal=False
+    )
+    assert report["totals_by_payer"]["kela"]["clients"] is None  # Kalle alone
+    assert report["totals_by_payer"]["kela"]["amount"] is None
+    assert report["totals_by_payer"]["organiser"]["amount"] is None  # 4 clients, but needed
+    assert report["totals"]["amount"] == "198.00"
+    assert recoverable(flatten(report), allowance_relations(report)) == {}
 
 
 def test_rate_table_is_seeded_and_dated(db):

@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
 
 from reporting.builders import build_allowance, build_outcome
 from reporting.renderers import render
@@ -113,16 +115,46 @@ def test_outcome_table_with_suppressed_cells(world):
 
     rows = read(data)
     assert rows[0] == ["section", "category", "total", "woman", "man", "non_binary", "unknown"]
-    assert rows[1] == ["participants", "", "2", "", "", "0", "0"]
+    # One woman and one man: each is hidden, and so is the total (2 = – + –, each at least
+    # one, would make both 1). Hidden is "–", never empty: zeros stay zeros.
+    assert rows[1] == ["participants", "", "–", "–", "–", "0", "0"]
     sections = [row[0] for row in rows[1:]]
     assert sections.count("age_bands") == 3
     assert ["destinations", "into_working_life", "0", "0", "0", "0", "0"] in rows
-    assert rows[-3:] == [
-        ["data_quality", "unknown_entry_data", "2", "", "", "", ""],
+    assert rows[-4:-1] == [
+        ["data_quality", "unknown_entry_data", "–", "", "", "", ""],
         ["data_quality", "ended_without_destination", "0", "", "", "", ""],
         # Mon–Thu in March 2025 are 17 planned days for each; 4 and 2 of them recorded.
         ["data_quality", "planned_days_without_record", "28", "", "", "", ""],
     ]
+    assert rows[-1] == [hidden_legend_fi()]
+    assert all(cell not in ("1", "") for row in rows[1:-1] for cell in row[2:3])
+
+
+def hidden_legend_fi() -> str:
+    with translation.override("fi"):
+        return gettext("– = hidden to protect privacy")
+
+
+def test_a_hidden_unit_is_a_dash_not_an_empty_cell_nor_zero(world):
+    report = build_allowance(
+        params("allowance", *MARCH, suppress_below="5"), include_personal=False
+    )
+    rows = read(render(report, "csv"))
+    table = [dict(zip(rows[0], row, strict=False)) for row in rows[1:]]
+
+    units = [row for row in table if row["row"] == "unit"]
+    assert [row["clients"] for row in units] == ["–", "–"]
+    assert [row["present_days"] for row in units] == ["–", "–"]
+    assert [row["amount"] for row in units] == ["–", "–"]
+    assert [row["sick"] for row in units] == ["–", "–"]
+    assert rows[-1] == [hidden_legend_fi()]
+
+
+def test_no_legend_without_hidden_figures(world):
+    rows = read(render(build_allowance(params("allowance", *MARCH)), "csv"))
+    assert hidden_legend_fi() not in [row[0] for row in rows]
+    assert "–" not in {cell for row in rows for cell in row}
 
 
 @pytest.mark.parametrize("kind", ["attendance", "state-compensation"])

@@ -15,13 +15,15 @@ import subprocess
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.test import override_settings
+from django.utils import translation
 from pypdf import PdfReader
 
 from reporting.builders import build_report
 from reporting.renderers import get_renderer
 from reporting.renderers.formatting import fi_money, fi_number, fi_rate
-from reporting.renderers.pdf import render
+from reporting.renderers.pdf import TEMPLATE, build_context, outcome_charts, render
 from tests.conftest import need_service
 from tests.reporting.builder_data import (
     FOR_MANAGER,
@@ -61,16 +63,20 @@ FINNISH = {
     ("report", "Destination at exit"): "Sijoittuminen poistuttaessa",
     ("report", "Women"): "Naiset",
     ("report", "Attendance per unit"): "Läsnäolo yksiköittäin",
+    (None, "– = hidden to protect privacy"): "– = piilotettu yksityisyyden suojaamiseksi",
 }
+LEGEND = "– = piilotettu yksityisyyden suojaamiseksi"
 
 
-def _po(entries: dict[tuple[str, str], str]) -> str:
+def _po(entries: dict[tuple[str | None, str], str]) -> str:
     def quote(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', ""]
     for (context, source), finnish in entries.items():
-        lines += [f"msgctxt {quote(context)}", f"msgid {quote(source)}", f"msgstr {quote(finnish)}"]
+        if context is not None:
+            lines.append(f"msgctxt {quote(context)}")
+        lines += [f"msgid {quote(source)}", f"msgstr {quote(finnish)}"]
         lines.append("")
     return "\n".join(lines)
 
@@ -197,6 +203,60 @@ def test_suppressed_counts_are_dashes(world, finnish_reports):
     _reader, text = pdf_text(render(report))
     assert "Läsnäolo yksiköittäin" in text
     assert "–" in text  # one or two clients per unit: hidden
+    assert LEGEND in text
+
+
+def test_hidden_figures_are_dashes_never_zero_with_the_legend(world, finnish_reports):
+    report = build_report(params("allowance", *MARCH, suppress_below="5"), include_personal=False)
+    with translation.override("fi"):
+        context = build_context(report, None)
+    units = next(table for table in context["tables"] if table["key"] == "units")
+
+    # One client per unit, two in all: every figure is hidden, the totals' too.
+    figures = [cell for row in [*units["rows"], units["totals"]] for cell in row if cell["num"]]
+    assert figures
+    assert all(cell["hidden"] and cell["text"] == "–" for cell in figures)
+    assert units["has_hidden"]
+    assert [value for _label, value in context["summary"]] == ["–", "–"]  # clients, euros
+    assert context["summary_hidden"]
+    _reader, text = pdf_text(render(report))
+    assert LEGEND in text
+    assert "0,00 €" not in text
+
+
+def test_no_legend_without_hidden_figures(world, finnish_reports):
+    _reader, text = pdf_text(render(build_report(params("allowance", *MARCH))))
+    assert LEGEND not in text
+
+
+def test_a_chart_of_hidden_figures_says_so_instead_of_empty_axes(world, finnish_reports):
+    report = build_report(params("outcome", *MARCH, suppress_below="5"))
+    with translation.override("fi"):
+        context = build_context(report, None)
+        html = render_to_string(TEMPLATE, context)
+
+    # Two participants of 34 and 44, a woman and a man: by sex and by age, every figure is
+    # hidden or zero. Nobody left: the destinations are zeros, drawn as such.
+    by_sex, by_age, destinations = context["charts"]
+    assert by_sex["title"] == "Osallistujat sukupuolen mukaan"
+    assert by_sex["svg"] == by_age["svg"] == ""
+    assert by_sex["has_hidden"]
+    assert by_age["has_hidden"]
+    assert "<svg" in destinations["svg"]
+    assert not destinations["has_hidden"]
+    assert html.count("<svg") == 1
+    assert html.count(LEGEND) >= 2
+    _reader, text = pdf_text(render(report))
+    assert LEGEND in text
+
+
+def test_a_chart_with_some_hidden_bars_keeps_them_as_dashes(world, finnish_reports):
+    report = build_report(params("outcome", *MARCH))
+    report["participants"] = {**report["participants"], "woman": None, "total": None}
+    charts = outcome_charts(report)
+    assert "<svg" in charts[0]["svg"]
+    assert ">–</text>" in charts[0]["svg"]
+    assert charts[0]["has_hidden"]
 
 
 def test_report_command_writes_a_pdf(world, tmp_path, finnish_reports):

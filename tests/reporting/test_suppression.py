@@ -8,7 +8,16 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.suppression import Relations, recoverable, suppressed_cells
+from reporting.suppression import (
+    Relations,
+    determined,
+    exposed,
+    flatten,
+    hide_paths,
+    protected_cells,
+    recoverable,
+    suppressed_cells,
+)
 
 
 def _published(values, hidden):
@@ -98,3 +107,76 @@ def test_no_hidden_cell_can_be_worked_out_in_any_crossed_table(case):
     # Primary: every small count is hidden; zeros never are.
     assert all(cell in hidden for cell, value in values.items() if 0 < value < below)
     assert all(values[cell] > 0 for cell in hidden)
+
+
+# --- the audit of the reports: combining relations, bounds, unpublished counts -------------------
+
+
+def test_two_sums_over_the_same_hidden_pair_give_away_a_third_cell():
+    relations = Relations()
+    relations.add_sum("t1", ["a", "b", "x"])
+    relations.add_sum("t2", ["a", "b", "y", "z"])
+    published = {"t1": 10, "a": None, "b": None, "x": 4, "t2": 15, "y": None, "z": 2}
+    assert recoverable(published, relations) == {}  # one relation at a time: nothing
+    assert determined(published, relations) == {"y": 7}  # 15 − 2 − (10 − 4)
+
+
+def test_hidden_ones_that_zeros_pin_down_are_protected():
+    # 13 participants: 11 continuing, one completed, one interrupted, none moved.
+    relations = Relations()
+    relations.add_sum("participants", ["continuing", "completed", "interrupted", "moved"])
+    values = {"participants": 13, "continuing": 11, "completed": 1, "interrupted": 1, "moved": 0}
+    greedy = suppressed_cells(values, relations, 5)
+    assert exposed(_published(values, greedy), relations, values) == {
+        "completed": 1,
+        "interrupted": 1,
+    }
+    hidden = protected_cells(values, relations, 5)
+    published = _published(values, hidden)
+    assert {"completed", "interrupted", "continuing"} <= hidden
+    assert published["moved"] == 0
+    assert exposed(published, relations, values) == {}
+    assert determined(published, relations) == {}
+
+
+def test_a_small_unpublished_count_is_protected_like_a_hidden_one():
+    # 20 participants: 12 unemployed, 6 employed, 2 with no status (not published).
+    relations = Relations()
+    relations.add_sum("participants", ["unemployed", "employed", "no_status"])
+    values = {"participants": 20, "unemployed": 12, "employed": 6, "no_status": 2}
+    hidden = protected_cells(values, relations, 5, unpublished={"no_status"})
+    assert "no_status" in hidden
+    assert {"unemployed", "employed"} & hidden  # else 20 − 12 − 6 = 2
+    shown = {
+        cell: value for cell, value in _published(values, hidden).items() if cell != "no_status"
+    }
+    assert "no_status" not in recoverable(shown, relations)
+    # A big unpublished count needs nothing: the figures shown stay.
+    values["no_status"], values["participants"] = 7, 25
+    assert protected_cells(values, relations, 5, unpublished={"no_status"}) == set()
+
+
+def test_money_in_json_is_read_as_decimals():
+    relations = Relations()
+    relations.add_sum(("totals", "amount"), [("units", 0, "amount"), ("units", 1, "amount")])
+    published = {("totals", "amount"): "162.00", ("units", 0, "amount"): "135.00",
+                 ("units", 1, "amount"): None}  # fmt: skip
+    assert recoverable(published, relations) == {("units", 1, "amount"): Decimal("27.00")}
+
+
+def test_a_cell_the_publication_leaves_out_is_unknown():
+    relations = Relations()
+    relations.add_sum("t", ["a", "b", "c"])
+    assert recoverable({"t": 9, "a": None, "b": 2}, relations) == {}
+
+
+def test_flatten_and_hide_paths_walk_lists_of_rows():
+    report = {"units": [{"clients": 3, "amount": "27.00"}], "totals": {"clients": 3}}
+    assert flatten(report) == {
+        ("units", 0, "clients"): 3,
+        ("units", 0, "amount"): "27.00",
+        ("totals", "clients"): 3,
+    }
+    hidden = hide_paths(report, [("units", 0, "amount"), ("totals", "clients")])
+    assert hidden == {"units": [{"clients": 3, "amount": None}], "totals": {"clients": None}}
+    assert report["units"][0]["amount"] == "27.00"  # a copy

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 
 from reporting.builders import build_report
@@ -32,8 +32,22 @@ def read(content: bytes):  # type: ignore[no-untyped-def]
 
 
 def table(sheet) -> tuple[list[str], list[list]]:  # type: ignore[no-untyped-def]
+    """The header and the rows down to the first empty row (the legend comes after it)."""
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    return rows[0], rows[1:]
+    end = next((i for i, row in enumerate(rows) if all(v is None for v in row)), len(rows))
+    return rows[0], rows[1:end]
+
+
+def legend() -> str:
+    with translation.override("fi"):
+        return gettext("– = hidden to protect privacy")
+
+
+def below_table(sheet) -> list:  # type: ignore[no-untyped-def]
+    """What a sheet shows below its table: the first cells of the rows after the empty one."""
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    end = next((i for i, row in enumerate(rows) if all(v is None for v in row)), len(rows))
+    return [row[0] for row in rows[end:] if row[0] is not None]
 
 
 def pairs(sheet) -> dict:  # type: ignore[no-untyped-def]
@@ -120,11 +134,36 @@ def test_outcome_sheets_with_suppressed_counts(world):
     header, rows = table(sheet)
     assert len(header) == 6
     *bands, totals = rows
-    # Two participants, one per sex: the sex columns show 1 → hidden (empty), totals stay.
-    assert totals[1] == 2
-    assert totals[2] is None
-    assert totals[3] is None
-    assert sum(row[1] or 0 for row in bands) == 2
+    # Two participants, one per sex: both hidden, and the total too (2 = – + –, each at
+    # least one, would make both 1). A hidden figure is "–", not an empty cell; zeros stay.
+    assert totals[1:] == ["–", "–", "–", 0, 0]
+    assert all(row[1] in ("–", 0) for row in bands)
+    assert below_table(sheet) == [legend()]
+    quality = pairs(book[fi("Data quality")])
+    assert quality[fi("Participants without labour-market status, education or sex")] == "–"
+    assert legend() in quality
+
+
+def test_hidden_unit_figures_are_dashes_with_the_legend(world):
+    report = build_report(params("allowance", *MARCH, suppress_below="5"), include_personal=False)
+    book = read(render(report))
+    sheet = book["Kulukorvaus yksiköittäin"]
+    _header, rows = table(sheet)
+
+    assert [row[0] for row in rows] == ["Aa-paja", "Bb-keskus", "Yhteensä"]
+    # One client each: every figure of both units is hidden, the totals' too (two clients).
+    assert all(value == "–" for row in rows for value in row[1:])
+    assert 0 not in [value for row in rows for value in row[1:]]
+    assert sheet.cell(row=2, column=2).alignment.horizontal == "right"
+    assert below_table(sheet) == [legend()]
+
+
+def test_no_legend_without_hidden_figures(world):
+    book = read(render(build_report(params("allowance", *MARCH), include_personal=False)))
+    for sheet in book.worksheets[:-1]:  # the parameters say "–" for "no project"
+        values = {value for row in sheet.iter_rows(values_only=True) for value in row}
+        assert legend() not in values
+        assert "–" not in values
 
 
 def test_attendance_rates_are_percent(world):

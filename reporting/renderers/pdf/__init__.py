@@ -10,6 +10,10 @@ row, the data-quality counts, and who generated it and when. Money is written 9,
 rates 87 %. The outcome report adds bar charts (participants by sex and by age, destinations
 at exit) as inline SVG; the state-compensation claim ends with signature lines. The wide
 tables of the allowance and attendance reports are set on landscape A4.
+
+A hidden figure is "–", and every table, chart or list that shows one has the legend line
+"– = hidden to protect privacy" below it; a chart whose figures are all hidden shows that line
+instead of its bars.
 """
 
 from __future__ import annotations
@@ -23,17 +27,25 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from ..formatting import (
+    DASH,
     fi_date,
     fi_datetime,
-    fi_money,
     format_cell,
     generated_at,
+    hidden_legend,
     parameter_rows,
     parse_date,
     scope_names,
 )
-from ..tables import Table, category_label, data_quality_rows, kind_title, report_tables
-from .charts import bar_chart
+from ..tables import (
+    Table,
+    category_label,
+    data_quality_rows,
+    is_hidden,
+    kind_title,
+    report_tables,
+)
+from .charts import all_hidden, bar_chart
 
 CONTENT_TYPE = "application/pdf"
 EXTENSION = "pdf"
@@ -42,9 +54,19 @@ LANDSCAPE = frozenset({"allowance", "attendance"})
 NUMERIC = frozenset({"count", "days", "money", "rate"})
 
 
+def _cell_text(column_type: str, key: str, values: dict[str, Any]) -> str:
+    if key not in values and column_type in NUMERIC:
+        return ""  # not a figure of this row
+    return format_cell(column_type, values.get(key))
+
+
 def _cells(table: Table, values: dict[str, Any]) -> list[dict[str, Any]]:
     return [
-        {"text": format_cell(column.type, values.get(column.key)), "num": column.type in NUMERIC}
+        {
+            "text": _cell_text(column.type, column.key, values),
+            "num": column.type in NUMERIC,
+            "hidden": is_hidden(column, values),
+        }
         for column in table.columns
     ]
 
@@ -61,6 +83,7 @@ def table_context(table: Table) -> dict[str, Any]:
         ],
         "rows": [_cells(table, row) for row in table.rows],
         "totals": totals,
+        "has_hidden": table.has_hidden,
     }
 
 
@@ -86,11 +109,20 @@ def outcome_charts(report: dict[str, Any]) -> list[dict[str, str]]:
         (pgettext("report", "Participants by age at entry"), by_age),
         (pgettext("report", "Destination at exit"), destinations),
     ]
-    return [
-        {"title": title, "svg": mark_safe(bar_chart(title, items))}  # noqa: S308 (escaped)
-        for title, items in charts
-        if items
-    ]
+    drawn = []
+    for title, items in charts:
+        if not items:
+            continue
+        # Nothing to draw but dashes: the legend line says why, instead of empty axes.
+        svg = "" if all_hidden(items) else mark_safe(bar_chart(title, items))  # noqa: S308 (escaped)
+        drawn.append(
+            {
+                "title": title,
+                "svg": svg,
+                "has_hidden": any(value is None for _label, value in items),
+            }
+        )
+    return drawn
 
 
 def _text(value: Any) -> str:
@@ -113,13 +145,14 @@ def _summary(report: dict[str, Any]) -> list[tuple[str, str]]:
         ]
     rows = [(pgettext("report", "Clients"), format_cell("count", totals.get("clients")))]
     if "amount" in totals:
-        rows.append((pgettext("report", "Total amount"), fi_money(totals["amount"])))
+        rows.append((pgettext("report", "Total amount"), format_cell("money", totals["amount"])))
     return rows
 
 
 def build_context(report: dict[str, Any], meta: dict[str, Any] | None) -> dict[str, Any]:
     meta = meta or {}
     names = scope_names(report["filters"])
+    summary = _summary(report)
     date_from, date_to = parse_date(report["from"]), parse_date(report["to"])
     parameters = [(label, _text(value)) for label, value in parameter_rows(report, names, meta)]
     generated_by = meta.get("generated_by") or (
@@ -132,12 +165,15 @@ def build_context(report: dict[str, Any], meta: dict[str, Any] | None) -> dict[s
         "header_left": names.header_left,
         "header_right": names.header_right,
         "parameters": parameters,
-        "summary": _summary(report),
+        "summary": summary,
         "tables": [table_context(table) for table in report_tables(report)],
         "charts": outcome_charts(report) if report["kind"] == "outcome" else [],
         "data_quality": [
             (label, format_cell("count", value)) for _key, label, value in data_quality_rows(report)
         ],
+        "data_quality_hidden": any(value is None for *_rest, value in data_quality_rows(report)),
+        "summary_hidden": any(value == DASH for _label, value in summary),
+        "legend": hidden_legend(),
         "suppress_below": report.get("suppress_below"),
         "generated_at": fi_datetime(generated_at(report)),
         "generated_by": generated_by,

@@ -19,6 +19,13 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
+def all_hidden(items: list[tuple[str, int | None]]) -> bool:
+    """Whether a chart has nothing to show but hidden figures (no bar, some dashes)."""
+    return any(value is None for _label, value in items) and not any(
+        value for _label, value in items
+    )
+
+
 def bar_chart(
     title: str,
     items: list[tuple[str, int | None]],
