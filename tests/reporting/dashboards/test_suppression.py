@@ -1,7 +1,7 @@
 """The municipal official's pages are protected as a whole: no hidden figure can be worked out
 from a total, a sibling, another table or another figure of the same page — by subtraction
 (:func:`reporting.suppression.recoverable`) or because a hidden count of people is known to
-be at least one (:func:`reporting.dashboards.protect.exposed`). The project manager's page
+be at least one (:func:`reporting.suppression.exposed`). The project manager's page
 shows every figure as it is.
 
 Each page is read as a reader would (:mod:`.reader`: its key figures and tables, and the sums
@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reporting.dashboards.present import Counter
-from reporting.dashboards.protect import Sheet, exposed, protect
-from reporting.suppression import Relations, recoverable, suppressed_cells
+from reporting.dashboards.protect import Sheet, protect
+from reporting.suppression import Relations, exposed, recoverable, suppressed_cells
 from tests.organisations.factories import MunicipalityFactory, RoleAssignmentFactory, UserFactory
 
 from .helpers import get, kpis, table
