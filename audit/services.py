@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -126,4 +127,45 @@ def access_log_record_many(
     # Large files: keep each INSERT within the database's parameter limits.
     batch = 500 if connection.vendor == "sqlite" else 5000
     AccessLogEntry.objects.bulk_create(entries, batch_size=batch)
+    return len(entries)
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One row of :func:`access_log_record_each`: what was done to which client."""
+
+    action: Action | str
+    client_uuid: uuid.UUID | str | None
+    object_type: str = ""
+    object_id: str = ""
+    detail: str = ""
+
+
+def access_log_record_each(
+    *,
+    lines: Iterable[LogLine],
+    request: HttpRequest | None = None,
+    user: Any = None,
+    username: str = "",
+    basis: str = "",
+) -> int:
+    """Rows that differ client by client (each its own action and detail) written with one
+    INSERT: a save of the month sheet, a group's attendance. Returns the number written."""
+    entries = [
+        _entry(
+            action=line.action,
+            request=request,
+            user=user,
+            username=username,
+            client_uuid=line.client_uuid,
+            object_type=line.object_type,
+            object_id=line.object_id,
+            basis=basis,
+            detail=line.detail,
+        )
+        for line in lines
+    ]
+    if entries:
+        batch = 500 if connection.vendor == "sqlite" else 5000
+        AccessLogEntry.objects.bulk_create(entries, batch_size=batch)
     return len(entries)

@@ -35,7 +35,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.models import Action
-from audit.services import access_log_record
+from audit.services import LogLine, access_log_record, access_log_record_each
 from organisations.models import Unit
 
 from .attendance_selectors import (
@@ -150,6 +150,7 @@ def attendance_records_write(
     by_client: dict[int, list[RecordChange]] = defaultdict(list)
     for change in changes:
         by_client[change.period.client_id].append(change)
+    lines = []
     for client_changes in by_client.values() if access_log else ():
         client: Client = client_changes[0].period.client
         created = sum(1 for c in client_changes if c.old is None)
@@ -161,16 +162,17 @@ def attendance_records_write(
         }
         if any((c.period.pk, c.day) in corrected_keys for c in client_changes):
             detail += "; " + _("late correction")
-        access_log_record(
-            action=Action.CREATE if created == len(client_changes) else Action.CHANGE,
-            request=request,
-            user=actor,
-            username=username,
-            client_uuid=client.uuid,
-            object_type="guidance.attendancerecord",
-            object_id=str(client_changes[0].period.uuid),
-            detail=detail,
+        lines.append(
+            LogLine(
+                action=Action.CREATE if created == len(client_changes) else Action.CHANGE,
+                client_uuid=client.uuid,
+                object_type="guidance.attendancerecord",
+                object_id=str(client_changes[0].period.uuid),
+                detail=detail,
+            )
         )
+    # One row per client, all in one insert.
+    access_log_record_each(lines=lines, request=request, user=actor, username=username)
     return WriteResult(
         created=sum(1 for c in upserts if c.old is None),
         updated=sum(1 for c in upserts if c.old is not None),
