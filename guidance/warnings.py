@@ -6,6 +6,8 @@
   in a row (8 calendar days) is warned about too.
 - ``child_sick_over_4_days``: the same for ``child_sick``, more than 4 calendar days.
 - ``unjustified_absence``: any ``unjustified`` day; consecutive ones are one warning.
+- ``over_weekly_days``: a calendar week with more present dates than a person may take part,
+  all units together (:func:`over_weekly_days`).
 
 **Consecutive planned days.** A run is counted along the period's planned days in date order
 (:mod:`guidance.calendar`): its weekdays within its dates, except public holidays and the unit's
@@ -27,13 +29,16 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import Count, F
+from django.db.models.functions import TruncWeek
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clients.models import Client, Period, PeriodStatus
+from clients.rules import limit_rows, rule_set_for
 from organisations.models import ClosureDay
 
 from .calendar import finnish_holidays, scheduled_days
@@ -60,6 +65,8 @@ _KIND_OF_STATUS = {
 }
 WARNING_STATUSES = tuple(LONGEST_ALLOWED_RUN)
 WINDOW_MARGIN = datetime.timedelta(days=35)
+# The smallest weekly limit there has been (4 days from 1.7.2015): weeks above it are checked.
+MIN_WEEKLY_LIMIT = 4
 CLIENT_PAGE_DAYS = 90
 HOME_PAGE_DAYS = 30
 
@@ -284,3 +291,41 @@ def units_warning_clients(unit_ids: Iterable[int], today: datetime.date) -> list
         )
         for client in clients
     ]
+
+
+OVER_WEEKLY_DAYS = "over_weekly_days"
+
+
+def over_weekly_days(
+    client_ids: Iterable[int] | Any, first: datetime.date, last: datetime.date
+) -> dict[int, list[datetime.date]]:
+    """The clients (ids, or a query of ids) with a calendar week touching ``[first, last]``
+    in which they were present on more dates than a person may take part (DOMAIN.md §2: the
+    limit is the person's, all units together; 4 days, 5 before 1.7.2015, dated data): client
+    id → the Mondays of those weeks. One query for the candidates (weeks over the smallest
+    limit), one for the limits."""
+    monday = first - datetime.timedelta(days=first.isoweekday() - 1)
+    sunday = last + datetime.timedelta(days=7 - last.isoweekday())
+    weeks = (
+        AttendanceRecord.objects.filter(
+            period__client_id__in=client_ids,
+            status=AttendanceStatus.PRESENT,
+            date__gte=monday,
+            date__lte=sunday,
+        )
+        .exclude(period__status=PeriodStatus.DRAFT)
+        .order_by()
+        .values(client=F("period__client_id"), week=TruncWeek("date"))
+        .annotate(dates=Count("date", distinct=True))
+        .filter(dates__gt=MIN_WEEKLY_LIMIT)
+    )
+    found: dict[int, list[datetime.date]] = defaultdict(list)
+    rows = list(weeks)
+    if not rows:
+        return {}
+    limits = limit_rows()
+    for row in rows:
+        week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
+        if row["dates"] > rule_set_for(week, limits).max_days_per_week:
+            found[row["client"]].append(week)
+    return dict(found)

@@ -43,7 +43,7 @@ SEEDED_BY_MIGRATIONS = (
     ("clients.migrations.0003_period_limits", "seed_limits"),
     ("clients.migrations.0005_eligibility_limits", "seed_limits"),
     ("activation_plans.migrations.0003_plan_types", "forwards"),
-    ("reporting.migrations.0002_seed_rates", "seed_rates"),
+    ("reporting.migrations.0007_allowance_rate_from_2010", "seed_rates"),
 )
 
 

@@ -4,7 +4,16 @@ One row per client, unit and benefit: attendance records in the range are groupe
 database by the period's client and unit and by the benefit in force (the period's entry
 benefit, else the client's), so a client whose benefit changed between periods gets one row
 per payer. The allowance is the rate of each present day, summed in SQL per rate segment.
-Social-assistance clients are paid by the organiser (toimintaraha), everyone else by Kela.
+
+- One client, one date, one allowance: a client recorded present in two units on the same day
+  is paid once, in the unit of their earlier period (``first_of_day``); the other unit's row
+  does not count that day.
+- A present day before the first dated rate (9,00 € from 1.1.2010) has no known rate: it is
+  counted in ``unpriced_days`` and adds nothing to ``amount``.
+- The payer follows the benefit (DOMAIN.md §3): labour market subsidy and basic allowance →
+  Kela; earnings-related allowance → the client's unemployment fund; social assistance → the
+  organiser (toimintaraha); no benefit or unknown → ``unknown``, flagged in the data quality and
+  never charged to Kela.
 """
 
 from __future__ import annotations
@@ -22,21 +31,32 @@ from reporting.params import ReportParams
 from reporting.suppression import Relations
 
 from .common import (
+    first_of_day,
     header,
     money,
-    rate_cents,
+    priced_days,
     scoped_records,
 )
 from .data_quality import data_quality
 from .protection import add_row_sums, aggregate_people, protect
 
 KIND = "allowance"
-PAYER_ORGANISER = "organiser"
 PAYER_KELA = "kela"
+PAYER_FUND = "fund"
+PAYER_ORGANISER = "organiser"
+PAYER_UNKNOWN = "unknown"
+PAYERS = (PAYER_KELA, PAYER_FUND, PAYER_ORGANISER, PAYER_UNKNOWN)
+PAYER_OF_BENEFIT = {
+    Benefit.LABOUR_MARKET_SUBSIDY: PAYER_KELA,
+    Benefit.BASIC_ALLOWANCE: PAYER_KELA,
+    Benefit.EARNINGS_RELATED: PAYER_FUND,
+    Benefit.SOCIAL_ASSISTANCE: PAYER_ORGANISER,
+}
 
 
 def payer_for(benefit: str) -> str:
-    return PAYER_ORGANISER if benefit == Benefit.SOCIAL_ASSISTANCE else PAYER_KELA
+    """Who pays the allowance of a client on ``benefit`` (``none`` or unknown: nobody known)."""
+    return PAYER_OF_BENEFIT.get(benefit, PAYER_UNKNOWN)
 
 
 def _unit_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -50,6 +70,7 @@ def _unit_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "unit_code": row["unit_code"],
                 "client_ids": set(),
                 "present_days": 0,
+                "unpriced_days": 0,
                 "absence_days": dict.fromkeys(ABSENCE_CODES, 0),
                 "not_organised_days": 0,
                 "cents": 0,
@@ -57,6 +78,7 @@ def _unit_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         )
         unit["client_ids"].add(row["client_id"])
         unit["present_days"] += row["present_days"]
+        unit["unpriced_days"] += row["unpriced_days"]
         for code, days in row["absence_days"].items():
             unit["absence_days"][code] += days
         unit["not_organised_days"] += row["not_organised_days"]
@@ -67,6 +89,7 @@ def _unit_summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "unit_code": unit["unit_code"],
             "clients": len(unit["client_ids"]),
             "present_days": unit["present_days"],
+            "unpriced_days": unit["unpriced_days"],
             "absence_days": unit["absence_days"],
             "not_organised_days": unit["not_organised_days"],
             "amount": money(unit["cents"]),
@@ -79,12 +102,16 @@ def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "clients": len({row["client_id"] for row in rows}),
         "present_days": sum(row["present_days"] for row in rows),
+        "unpriced_days": sum(row["unpriced_days"] for row in rows),
         "amount": money(sum(row["cents"] for row in rows)),
     }
 
 
 def build_allowance(params: ReportParams, *, include_personal: bool = True) -> dict[str, Any]:
-    present = Q(status=AttendanceStatus.PRESENT)
+    # A present day counts once per client and date (the first record of the day).
+    present = Q(status=AttendanceStatus.PRESENT, first=True)
+    cents, before_rates = priced_days(RateKind.ALLOWANCE, params)
+    unpriced = present & before_rates
     personal = (
         {
             "hetu": F("period__client__hetu"),
@@ -97,7 +124,8 @@ def build_allowance(params: ReportParams, *, include_personal: bool = True) -> d
     grouped = (
         scoped_records(params)
         .annotate(
-            benefit_code=Coalesce(NullIf("period__benefit", Value("")), "period__client__benefit")
+            benefit_code=Coalesce(NullIf("period__benefit", Value("")), "period__client__benefit"),
+            first=first_of_day(),
         )
         .values(
             "benefit_code",
@@ -109,8 +137,9 @@ def build_allowance(params: ReportParams, *, include_personal: bool = True) -> d
         )
         .annotate(
             present_days=Count("pk", filter=present),
+            unpriced_days=Count("pk", filter=unpriced),
             not_organised_days=Count("pk", filter=Q(status=AttendanceStatus.NOT_ORGANISED)),
-            cents=Sum(rate_cents(RateKind.ALLOWANCE, params), filter=present),
+            cents=Sum(cents, filter=present),
             **absence_counts(),
         )
         .order_by(
@@ -142,15 +171,18 @@ def build_allowance(params: ReportParams, *, include_personal: bool = True) -> d
                 "present_days": row["present_days"],
                 "absence_days": row["absence_days"],
                 "not_organised_days": row["not_organised_days"],
+                "unpriced_days": row["unpriced_days"],
                 "amount": money(row["cents"]),
             }
             for row in rows
         ]
     report["units"] = _unit_summary(rows)
     report["totals"] = _totals(rows)
+    # The payers who pay someone in the range (``unknown``: days no one can be charged for).
     report["totals_by_payer"] = {
-        payer: _totals([row for row in rows if payer_for(row["benefit"]) == payer])
-        for payer in (PAYER_KELA, PAYER_ORGANISER)
+        payer: _totals(paid)
+        for payer in PAYERS
+        if (paid := [row for row in rows if payer_for(row["benefit"]) == payer])
     }
     report["data_quality"] = data_quality(params)
     return protect_allowance(report, params.suppress_below)
@@ -158,7 +190,7 @@ def build_allowance(params: ReportParams, *, include_personal: bool = True) -> d
 
 # --- what adds up to what (interfaces.md §3: complementary suppression) -----------------------
 
-ROW_FIGURES = ("clients", "present_days", "amount")
+ROW_FIGURES = ("clients", "present_days", "unpriced_days", "amount")
 
 
 def allowance_relations(report: dict[str, Any]) -> Relations:

@@ -8,8 +8,11 @@ recorded are in ``data_quality.planned_days_without_record``.)
 Flags, each when it happened inside the range:
 
 - ``unjustified_absence``: any ``unjustified`` day;
-- ``sick_over_3_days_uncertified``: more than 3 planned days in a row of ``sick``;
-- ``child_sick_over_4_days``: more than 4 planned days in a row of ``child_sick``.
+- ``sick_over_3_days_uncertified``: a run of ``sick`` planned days spanning more than 3
+  calendar days;
+- ``child_sick_over_4_days``: more than 4 planned days in a row of ``child_sick``;
+- ``over_weekly_days``: a calendar week with more present dates than the person's limit, all
+  units together (on every row of the client).
 
 The flags are the warnings counsellors see (:func:`guidance.warnings.attendance_warnings`),
 so the report and the client page never disagree: runs are counted along the period's planned
@@ -27,9 +30,11 @@ from django.db.models import Count, F
 
 from guidance.warnings import (
     CHILD_SICK_OVER_4_DAYS,
+    OVER_WEEKLY_DAYS,
     SICK_OVER_3_DAYS,
     UNJUSTIFIED_ABSENCE,
     attendance_warnings,
+    over_weekly_days,
 )
 from reporting.figures import absence_days, attendance_rate, day_counts
 from reporting.params import ReportParams
@@ -44,7 +49,7 @@ from .data_quality import data_quality
 from .protection import aggregate_people, protect
 
 KIND = "attendance"
-FLAGS = (UNJUSTIFIED_ABSENCE, SICK_OVER_3_DAYS, CHILD_SICK_OVER_4_DAYS)
+FLAGS = (UNJUSTIFIED_ABSENCE, SICK_OVER_3_DAYS, CHILD_SICK_OVER_4_DAYS, OVER_WEEKLY_DAYS)
 
 
 def _days(row: dict[str, Any]) -> dict[str, Any]:
@@ -57,15 +62,20 @@ def _days(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run_flags(params: ReportParams) -> set[tuple[int, int, str]]:
-    """(client id, unit id, flag) for every warning of the in-scope periods in the range."""
-    unit_of = dict(scoped_periods(params).values_list("pk", "unit_id"))
+def run_flags(params: ReportParams) -> set[tuple[int, int | None, str]]:
+    """(client id, unit id, flag) for every warning of the in-scope periods in the range; the
+    weekly limit is the person's, so ``over_weekly_days`` has no unit (None)."""
+    periods = scoped_periods(params)
+    unit_of = dict(periods.values_list("pk", "unit_id"))
     found = attendance_warnings(unit_of, params.date_from, params.date_to)
-    return {
+    flags: set[tuple[int, int | None, str]] = {
         (warning.client_id, unit_of[warning.period_id], warning.kind)
         for warnings in found.values()
         for warning in warnings
     }
+    over = over_weekly_days(periods.values("client_id"), params.date_from, params.date_to)
+    flags.update((client_id, None, OVER_WEEKLY_DAYS) for client_id in over)
+    return flags
 
 
 def build_attendance(params: ReportParams, *, include_personal: bool = True) -> dict[str, Any]:
@@ -114,7 +124,10 @@ def build_attendance(params: ReportParams, *, include_personal: bool = True) -> 
                 "unit_code": row["unit_code"],
                 **_days(row),
                 "flags": [
-                    flag for flag in FLAGS if (row["client_id"], row["unit_id"], flag) in flags
+                    flag
+                    for flag in FLAGS
+                    if {(row["client_id"], row["unit_id"], flag), (row["client_id"], None, flag)}
+                    & flags
                 ],
             }
             for row in clients

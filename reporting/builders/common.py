@@ -29,8 +29,10 @@ from django.db import connections
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -45,10 +47,9 @@ from django.db.models.functions import (
 )
 from django.db.models.lookups import LessThan
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from clients.models import Period, PeriodStatus, Sex
-from guidance.models import AttendanceRecord
+from guidance.models import AttendanceRecord, AttendanceStatus
 from organisations.models import Unit
 from reporting.figures import ABSENCE_CODES as ABSENCE_CODES  # re-exported for the renderers
 from reporting.figures import absence_counts as absence_counts
@@ -263,26 +264,42 @@ class CountTable:
 
 def rates_in_force(kind: RateKind, params: ReportParams) -> list[tuple[datetime.date, int]]:
     """The rates of ``kind`` in force during the range, oldest first, as (valid from, whole
-    cents); ReportError if none is in force on the range's first day."""
+    cents). A day before the first dated rate has no known rate: it is priced at nothing and
+    counted as unpriced (:func:`priced_days`), never priced by a guess (DOMAIN.md §3)."""
     rates = Rate.objects.in_force(kind, params.date_from, params.date_to)
-    if not rates or rates[0].valid_from > params.date_from:
-        raise ReportError(
-            _("No %(kind)s rate is in force on %(day)s; add one in the rate table.")
-            % {"kind": RateKind(kind).label, "day": params.date_from.strftime("%d.%m.%Y")}
-        )
     return [(rate.valid_from, int(rate.amount * 100)) for rate in rates]
+
+
+def priced_days(kind: RateKind, params: ReportParams, date_field: str = "date") -> tuple[Any, Q]:
+    """The rate of each record's day in cents (:func:`rate_case`) and the condition of the
+    days before the first dated rate of ``kind`` (no rate is known for them: DOMAIN.md §3),
+    from one read of the rate table."""
+    rates = list(Rate.objects.filter(kind=kind).order_by("valid_from"))
+    before = [rate for rate in rates if rate.valid_from <= params.date_from]
+    in_force = before[-1:] + [
+        rate for rate in rates if params.date_from < rate.valid_from <= params.date_to
+    ]
+    cents = [(rate.valid_from, int(rate.amount * 100)) for rate in in_force]
+    unpriced = (
+        Q(**{f"{date_field}__lt": rates[0].valid_from})
+        if rates
+        else Q(**{f"{date_field}__isnull": False})
+    )
+    return rate_case(cents, date_field), unpriced
 
 
 def rate_case(cents: list[tuple[datetime.date, int]], date_field: str = "date") -> Any:
     """The rate of each row's day (``date_field``) in cents, as an SQL expression:
-    ``CASE WHEN date >= newest.valid_from THEN newest WHEN ... END``."""
-    if len(cents) == 1:
-        return Value(cents[0][1], output_field=IntegerField())
+    ``CASE WHEN date >= newest.valid_from THEN newest WHEN ... ELSE 0 END`` (0 before the
+    first rate: such a day is unpriced)."""
+    if not cents:
+        return Value(0, output_field=IntegerField())
     return Case(
         *(
             When(**{f"{date_field}__gte": valid_from}, then=Value(amount))
             for valid_from, amount in reversed(cents)
         ),
+        default=Value(0),
         output_field=IntegerField(),
     )
 
@@ -295,6 +312,20 @@ def rate_cents(kind: RateKind, params: ReportParams, date_field: str = "date") -
     exact on SQLite too (which has no decimal type); :func:`money` turns it back into euros.
     """
     return rate_case(rates_in_force(kind, params), date_field)
+
+
+def first_of_day(client_field: str = "period__client_id") -> Exists:
+    """True for a present record that is the client's first of its date (by period): a client
+    present in two units on one day is one person-day, paid and compensated once (DOMAIN.md
+    §3). The later records of the same date are not."""
+    return ~Exists(
+        AttendanceRecord.objects.filter(
+            period__client_id=OuterRef(client_field),
+            date=OuterRef("date"),
+            status=AttendanceStatus.PRESENT,
+            period_id__lt=OuterRef("period_id"),
+        )
+    )
 
 
 def money(cents: int | None) -> str:

@@ -1,14 +1,16 @@
 """``state-compensation``: the organiser's claim to KEHA-keskus (DOMAIN.md §3).
 
-``compensated_days`` are ``present`` days, at most 4 per calendar (ISO) week per client. The
-cap is applied in the database: ``ROW_NUMBER()`` numbers each client's present days within
-their ISO year and week, by date, and the first four are compensated. The week is read whole
-even when the range starts or ends mid-week, so two consecutive claims never compensate more
-than four days of the week that they split. Each compensated day is paid at the rate in force
-on that day. The cap counts all the client's present days of the week, in any unit, whatever
-the report's filters: a claim for one unit compensates the days of that unit among the client's
-first four of the week, so the claims of two units add up to the claim of both. A client
-recorded present in two units on the same day is counted on both records.
+``compensated_days`` are ``present`` days, at most 4 per calendar (ISO) week per client (5
+before 1.7.2015: the cap is dated data, ``PeriodLimit`` ``compensated_days_per_week``). The
+cap counts the client's **distinct dates**: ``DENSE_RANK()`` numbers each client's present
+dates within their ISO week, and a date present in two units is compensated once, on the
+record of the client's earlier period (``ROW_NUMBER()`` over the client's records of that
+date). The week is read whole even when the range starts or ends mid-week, so two
+consecutive claims never compensate more than four days of the week that they split. Each
+compensated day is paid at the rate in force on that day. The cap counts all the client's
+present days of the week, in any unit, whatever the report's filters: a claim for one unit
+compensates the days of that unit among the client's first four of the week, so the claims of
+two units add up to the claim of both.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, F, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber, TruncWeek
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import DenseRank, RowNumber, TruncWeek
 
-from clients.models import Period, PeriodStatus
+from clients.models import Period, PeriodLimit, PeriodLimitKind, PeriodStatus
 from guidance.models import AttendanceRecord, AttendanceStatus
 from reporting.models import RateKind
 from reporting.params import ReportParams
@@ -38,7 +40,9 @@ from .data_quality import data_quality
 from .protection import add_row_sums, aggregate_people, protect
 
 KIND = "state-compensation"
-DAYS_PER_WEEK = 4
+# A record is compensated when its date is among the client's first ``cap`` dates of the week
+# and it is the client's first record of that date.
+COMPENSATED_SQL = "nth <= cap AND day_first = 1"
 
 
 def present_in_weeks(first: datetime.date, last: datetime.date) -> QuerySet[AttendanceRecord]:
@@ -64,12 +68,49 @@ def compensation_candidates(params: ReportParams) -> QuerySet[AttendanceRecord]:
 
 
 def nth_in_week() -> Window:
-    """Each candidate's number among its client's present records of the ISO week (the week
-    is its Monday), by date."""
+    """Each candidate's date's number among its client's present dates of the ISO week (the
+    week is its Monday): two records of one date share a number."""
+    return Window(
+        DenseRank(),
+        partition_by=[F("period__client_id"), TruncWeek("date")],
+        order_by=[F("date").asc()],
+    )
+
+
+def first_of_date() -> Window:
+    """1 for the client's first present record of a date (by period), 2… for the others."""
     return Window(
         RowNumber(),
-        partition_by=[F("period__client_id"), TruncWeek("date")],
-        order_by=[F("date").asc(), F("period_id").asc()],
+        partition_by=[F("period__client_id"), F("date")],
+        order_by=[F("period_id").asc()],
+    )
+
+
+def weekly_cap() -> Case | Value:
+    """The compensated days a week in force on each record's date (dated data)."""
+    rows = list(
+        PeriodLimit.objects.filter(kind=PeriodLimitKind.COMPENSATED_DAYS_PER_WEEK)
+        .order_by("valid_from")
+        .values_list("valid_from", "value")
+    )
+    if not rows:  # pragma: no cover - the data migration creates them
+        raise LookupError("No compensated_days_per_week limit in the database")
+    if len(rows) == 1:
+        return Value(int(rows[0][1]), output_field=IntegerField())
+    return Case(
+        *(
+            When(date__gte=valid_from, then=Value(int(value)))
+            for valid_from, value in reversed(rows)
+        ),
+        default=Value(int(rows[0][1])),
+        output_field=IntegerField(),
+    )
+
+
+def ranked(candidates: QuerySet[AttendanceRecord], **extra: Any) -> QuerySet[AttendanceRecord]:
+    """The candidates with what the cap needs: ``nth``, ``day_first`` and ``cap``."""
+    return candidates.annotate(
+        nth=nth_in_week(), day_first=first_of_date(), cap=weekly_cap(), **extra
     )
 
 
@@ -88,29 +129,23 @@ def compensated_counts(
     the records it leaves out still take their place among the client's first four.
     """
     sums = sums or {}
-    ranked = candidates.annotate(
-        nth=nth_in_week(),
-        kept=Case(When(keep, then=Value(1)), default=Value(0)),
-        **group,
-        **sums,
+    rows = ranked(
+        candidates, kept=Case(When(keep, then=Value(1)), default=Value(0)), **group, **sums
     )
     return count_ranked(
-        ranked,
-        where="nth <= %s AND kept = 1",
-        uses=("nth", "kept", *sums),
-        params=[DAYS_PER_WEEK],
+        rows,
+        where=f"{COMPENSATED_SQL} AND kept = 1",
+        uses=("nth", "day_first", "cap", "kept", *sums),
         group=group,
         sums=sums,
     )
 
 
 def compensated_record_ids(params: ReportParams) -> Any:
-    """Ids of the present records that are among their client's first four of the ISO week."""
+    """Ids of the present records that are compensated: among their client's first dates of
+    the ISO week, up to the cap, and the client's first record of their date."""
     return (
-        compensation_candidates(params)
-        .annotate(nth_in_week=nth_in_week())
-        .filter(nth_in_week__lte=DAYS_PER_WEEK)
-        .values("pk")
+        ranked(compensation_candidates(params)).filter(nth__lte=F("cap"), day_first=1).values("pk")
     )
 
 
@@ -135,8 +170,8 @@ def build_state_compensation(
     )
     # Every present day of the range in the filters is attended; the first four of the
     # client's week are compensated. One pass over the records (``count_ranked``).
-    ranked = compensation_candidates(params).annotate(
-        nth=nth_in_week(),
+    rows_ranked = ranked(
+        compensation_candidates(params),
         kept=Case(
             When(
                 filter_q(params, "period__")
@@ -149,12 +184,12 @@ def build_state_compensation(
         **group,
         **personal,
     )
-    compensated = f"CASE WHEN nth <= {DAYS_PER_WEEK} THEN %s ELSE 0 END"
+    compensated = f"CASE WHEN {COMPENSATED_SQL} THEN %s ELSE 0 END"
     names = [*group, *personal]
     counted = count_ranked(
-        ranked,
+        rows_ranked,
         where="kept = 1",
-        uses=("nth", "kept", "cents"),
+        uses=("nth", "day_first", "cap", "kept", "cents"),
         group=names,
         sums=[compensated % 1, compensated % "cents"],
         order=[

@@ -104,6 +104,7 @@ def _allowance(report: dict[str, Any]) -> Table:
         "payer",
         "clients",
         "present_days",
+        "unpriced_days",
         *ABSENCE_CODES,
         "not_organised_days",
         "amount",

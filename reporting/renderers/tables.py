@@ -31,7 +31,12 @@ from clients.models import (
     LabourMarketStatus,
 )
 from guidance.models import ABSENCE_STATUSES, AttendanceStatus
-from guidance.warnings import CHILD_SICK_OVER_4_DAYS, SICK_OVER_3_DAYS, UNJUSTIFIED_ABSENCE
+from guidance.warnings import (
+    CHILD_SICK_OVER_4_DAYS,
+    OVER_WEEKLY_DAYS,
+    SICK_OVER_3_DAYS,
+    UNJUSTIFIED_ABSENCE,
+)
 
 ABSENCE_CODES = tuple(str(code) for code in ABSENCE_STATUSES)
 SEX_COLUMNS = ("total", "woman", "man", "non_binary", "unknown")
@@ -105,13 +110,16 @@ def flag_label(flag: str) -> str:
         SICK_OVER_3_DAYS: pgettext("report", "Sick over 3 days without a certificate"),
         CHILD_SICK_OVER_4_DAYS: pgettext("report", "Child sick over 4 days"),
         UNJUSTIFIED_ABSENCE: pgettext("report", "Unjustified absence"),
+        OVER_WEEKLY_DAYS: pgettext("report", "More days in a week than allowed"),
     }.get(flag, flag)
 
 
 def payer_label(payer: str) -> str:
     return {
         "kela": pgettext("report", "Kela (expense allowance)"),
+        "fund": pgettext("report", "Unemployment fund"),
         "organiser": pgettext("report", "Organiser (toimintaraha)"),
+        "unknown": pgettext("report", "Payer unknown (no benefit on record)"),
     }.get(payer, payer)
 
 
@@ -243,8 +251,15 @@ def _outcome(report: dict[str, Any]) -> list[Table]:
 
 def _allowance(report: dict[str, Any]) -> list[Table]:
     tables = []
+    # Shown only when some day has no known rate, so the usual table stays as narrow as it was.
+    unpriced = (
+        [Column("unpriced_days", pgettext("report", "Days without a known rate"), "days")]
+        if report["totals"].get("unpriced_days") != 0
+        else []
+    )
     days = [
         Column("present_days", pgettext("report", "Present days"), "days"),
+        *unpriced,
         *_absence_columns(),
         Column("not_organised_days", pgettext("report", "Days not organised"), "days"),
         Column("amount", pgettext("report", "Amount"), "money"),

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.builders import ReportError, build_allowance
+from reporting.builders import build_allowance
 from reporting.builders.allowance import allowance_relations
 from reporting.models import Rate, rate_on
 from reporting.suppression import flatten, recoverable
@@ -96,6 +96,7 @@ def test_rows_per_client_with_payer_and_days(world):
             "present_days": 10,
             "absence_days": {**NO_ABSENCE, "sick": 2, "child_sick": 1, "unjustified": 1},
             "not_organised_days": 1,
+            "unpriced_days": 0,
             "amount": "90.00",
         },
         {
@@ -108,6 +109,7 @@ def test_rows_per_client_with_payer_and_days(world):
             "present_days": 5,
             "absence_days": NO_ABSENCE,
             "not_organised_days": 0,
+            "unpriced_days": 0,
             "amount": "45.00",
         },
         {
@@ -120,13 +122,16 @@ def test_rows_per_client_with_payer_and_days(world):
             "present_days": 3,
             "absence_days": {**NO_ABSENCE, "job_interview": 1},
             "not_organised_days": 0,
+            "unpriced_days": 0,
             "amount": "27.00",
         },
     ]
-    assert report["totals"] == {"clients": 3, "present_days": 18, "amount": "162.00"}
+    assert report["totals"] == {
+        "clients": 3, "present_days": 18, "unpriced_days": 0, "amount": "162.00"
+    }  # fmt: skip
     assert report["totals_by_payer"] == {
-        "kela": {"clients": 1, "present_days": 10, "amount": "90.00"},
-        "organiser": {"clients": 2, "present_days": 8, "amount": "72.00"},
+        "kela": {"clients": 1, "present_days": 10, "unpriced_days": 0, "amount": "90.00"},
+        "organiser": {"clients": 2, "present_days": 8, "unpriced_days": 0, "amount": "72.00"},
     }
     assert [(u["unit"], u["clients"], u["present_days"], u["amount"]) for u in report["units"]] == [
         ("Aa-paja", 2, 15, "135.00"),
@@ -159,12 +164,18 @@ def test_a_rate_valid_before_the_range_only_is_used(world):
     assert report["totals"]["amount"] == "171.00"  # 18 × 9,50
 
 
-def test_no_rate_in_force_is_a_clear_error(world):
+def test_days_before_the_first_rate_are_unpriced_not_guessed(world):
+    """DOMAIN.md §3: a day before the first dated rate is reported as "rate unknown", with its
+    count, and adds nothing to the amount."""
     Rate.objects.filter(kind="allowance").delete()
-    Rate.objects.create(kind="allowance", valid_from=d(2025, 3, 2), amount="9.00", source="t")
+    Rate.objects.create(kind="allowance", valid_from=d(2025, 3, 5), amount="9.00", source="t")
 
-    with pytest.raises(ReportError, match=r"01\.03\.2025"):
-        build_allowance(params("allowance", *MARCH))
+    report = build_allowance(params("allowance", *MARCH, units=["U1"]))
+
+    kalle = next(row for row in report["rows"] if row["name"] == "Aalto Kalle")
+    # Present on Mon 3.3. and Tue 4.3. before the rate: 2 unpriced of 10 present days.
+    assert (kalle["present_days"], kalle["unpriced_days"], kalle["amount"]) == (10, 2, "72.00")
+    assert report["totals"]["unpriced_days"] >= 2
 
 
 @pytest.mark.parametrize(
@@ -209,7 +220,9 @@ def test_without_personal_data_only_totals_and_units(world):
 
     assert "rows" not in report
     assert report["personal_data"] is False
-    assert report["totals"] == {"clients": 3, "present_days": 18, "amount": "162.00"}
+    assert report["totals"] == {
+        "clients": 3, "present_days": 18, "unpriced_days": 0, "amount": "162.00"
+    }  # fmt: skip
     assert len(report["units"]) == 2
     text = json.dumps(report, ensure_ascii=False)
     for client in world.people.values():
@@ -231,11 +244,14 @@ def test_suppression_hides_small_numbers_of_people_with_their_days_and_money(wor
     assert [u["present_days"] for u in report["units"]] == [None, None]
     assert [u["amount"] for u in report["units"]] == [None, None]
     assert report["units"][0]["absence_days"]["sick"] is None
-    assert report["totals"] == {"clients": 3, "present_days": 18, "amount": "162.00"}
+    assert report["totals"] == {
+        "clients": 3, "present_days": 18, "unpriced_days": 0, "amount": "162.00"
+    }  # fmt: skip
     for payer in ("kela", "organiser"):
         assert report["totals_by_payer"][payer] == {
             "clients": None,
             "present_days": None,
+            "unpriced_days": None,
             "amount": None,
         }
     assert recoverable(flatten(report), allowance_relations(report)) == {}
@@ -259,7 +275,7 @@ def test_a_payer_of_few_clients_is_not_the_total_less_the_other(world):
     exact = build_allowance(params("allowance", *MARCH, units="U2"), include_personal=False)
 
     assert exact["totals_by_payer"]["organiser"]["clients"] == 3
-    assert exact["totals_by_payer"]["kela"]["clients"] == 0
+    assert "kela" not in exact["totals_by_payer"]  # nobody paid by Kela in U2
     assert report["totals_by_payer"] == exact["totals_by_payer"]  # nothing small: all shown
 
     report = build_allowance(
@@ -275,10 +291,9 @@ def test_a_payer_of_few_clients_is_not_the_total_less_the_other(world):
 def test_rate_table_is_seeded_and_dated(db):
     assert rate_on("allowance", d(2025, 3, 1)) == Decimal("9.00")
     assert rate_on("state_compensation", d(2025, 3, 1)) == Decimal("10.09")
-    assert rate_on("allowance", d(2001, 12, 31)) is None
+    # Only 9,00 € from 1.1.2010 is verified: no earlier allowance rate is guessed.
+    assert rate_on("allowance", d(2009, 12, 31)) is None
+    assert rate_on("allowance", d(2010, 1, 1)) == Decimal("9.00")
     Rate.objects.create(kind="allowance", valid_from=d(2026, 1, 1), amount="9.50", source="t")
     assert rate_on("allowance", d(2025, 12, 31)) == Decimal("9.00")
     assert rate_on("allowance", d(2026, 1, 1)) == Decimal("9.50")
-    assert Rate.objects.get(kind="allowance", valid_from=d(2002, 1, 1)).source == (
-        "Act 1290/2002 / Kela"
-    )

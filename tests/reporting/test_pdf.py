@@ -268,3 +268,19 @@ def test_report_command_writes_a_pdf(world, tmp_path, finnish_reports):
     assert target.read_bytes().startswith(b"%PDF")
     renderer = get_renderer("pdf")
     assert (renderer.CONTENT_TYPE, renderer.EXTENSION) == ("application/pdf", "pdf")
+
+
+def test_days_without_a_known_rate_are_explained_in_finnish(world):
+    """A present day before the first dated rate: counted in its own column, priced at
+    nothing, and the PDF says why (DOMAIN.md §3)."""
+    from reporting.models import Rate
+
+    Rate.objects.filter(kind="allowance").delete()
+    Rate.objects.create(kind="allowance", valid_from=d(2025, 3, 5), amount="9.00", source="t")
+    report = build_report(params("allowance", *MARCH, organiser="orgA"))
+    with translation.override("fi"):
+        _reader, text = pdf_text(render(report, meta={"generated_by": "Liisa Laskija"}))
+    # Anna present 3.3. and 4.3. before the rate, Bertta 3.3.: 3 days; Anna 5.–6.3. priced.
+    assert "3 läsnäolopäivää on ennen ensimmäistä tunnettua hintaa" in text
+    assert "Päivät ilman tunnettua hintaa" in text
+    assert "18,00 €" in text

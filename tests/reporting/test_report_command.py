@@ -86,7 +86,9 @@ def test_json_to_stdout(world):
     report = json.loads(run("allowance", *MARCH, *FOR_ALICE))
 
     assert list(report)[:5] == ["kind", "from", "to", "filters", "generated_at"]
-    assert report["totals"] == {"clients": 1, "present_days": 5, "amount": "45.00"}
+    assert report["totals"] == {
+        "clients": 1, "present_days": 5, "unpriced_days": 0, "amount": "45.00"
+    }  # fmt: skip
     assert report["rows"][0]["hetu"] == world.client.hetu
 
 
@@ -224,16 +226,16 @@ def test_output_into_a_missing_directory_exits_2(world, tmp_path):
     assert excinfo.value.returncode == 2
 
 
-def test_missing_rate_exits_1(world):
+def test_days_without_a_known_rate_are_counted_not_priced(world):
+    """No rate for the range (DOMAIN.md §3): the report says how many days are unpriced and
+    charges nothing for them, rather than failing or guessing."""
     from reporting.models import Rate
 
-    Rate.objects.all().delete()
+    Rate.objects.filter(kind="allowance").delete()
 
-    with pytest.raises(CommandError, match="rate") as excinfo:
-        run("allowance", *MARCH, *FOR_ALICE)
-
-    assert excinfo.value.returncode == 1
-    assert not exports()
+    report = json.loads(run("allowance", *MARCH, *FOR_ALICE))
+    assert report["totals"]["amount"] == "0.00"
+    assert report["totals"]["unpriced_days"] == report["totals"]["present_days"] > 0
 
 
 # --- who the output is for: --user and the access log ----------------------------------------

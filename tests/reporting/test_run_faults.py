@@ -29,6 +29,12 @@ pytestmark = pytest.mark.django_db
 NOBODY = "redis://127.0.0.1:6399/0"  # nothing listens here: the broker is down
 
 
+@pytest.fixture(autouse=True)
+def english():  # type: ignore[no-untyped-def]
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def world(db):  # type: ignore[no-untyped-def]
     w = make_world()

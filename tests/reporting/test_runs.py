@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from audit.models import AccessLogEntry, Action
-from reporting.models import Rate, ReportRun, RunScope, RunStatus
+from reporting.models import ReportRun, RunScope, RunStatus
 from reporting.params import InvalidReportParams
 from reporting.runs import report_run_execute, report_run_request, report_runs_sweep
 from tests.organisations.factories import RoleAssignmentFactory, UserFactory
@@ -240,13 +240,18 @@ def test_a_finished_run_is_a_frozen_copy(world):
     assert b'"amount": "72.00"' in again.files.get().file.open().read()
 
 
-def test_a_report_error_fails_the_run_with_a_reason(world):
-    Rate.objects.filter(kind="allowance").delete()
+def test_a_report_error_fails_the_run_with_a_reason(world, monkeypatch):
+    from reporting.builders import ReportError
+
+    def refuse(params: Any, *, include_personal: bool) -> dict[str, Any]:
+        raise ReportError("The units' organiser has no claim period for this range.")
+
+    monkeypatch.setattr("reporting.runs.build_report", refuse)
     run = ask(world.staff.alice, units=["U1"])
     assert report_run_execute(run.pk) == RunStatus.FAILED
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
-    assert "rate" in run.failure_reason
+    assert run.failure_reason == "The units' organiser has no claim period for this range."
     assert run.finished_at is not None
     assert not run.files.exists()
 

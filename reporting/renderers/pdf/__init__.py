@@ -174,6 +174,8 @@ def build_context(report: dict[str, Any], meta: dict[str, Any] | None) -> dict[s
         "data_quality_hidden": any(value is None for *_rest, value in data_quality_rows(report)),
         "summary_hidden": any(value == DASH for _label, value in summary),
         "legend": hidden_legend(),
+        # Present days before the first dated rate: counted, never priced (DOMAIN.md §3).
+        "unpriced_days": (report.get("totals") or {}).get("unpriced_days") or 0,
         "suppress_below": report.get("suppress_below"),
         "generated_at": fi_datetime(generated_at(report)),
         "generated_by": generated_by,
