@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -41,7 +42,10 @@ from audit.models import Action
 from audit.services import access_log_record_many
 from organisations.importing import ErrorList, ImportCounts, RowReader, read_table
 from organisations.importing.digest import file_digest
+from organisations.importing.reading import Row
 
+from ..models import PeriodStatus
+from ..rules import check_weekly_total
 from .reading import PARTICIPANT_COLUMNS, REQUIRED_COLUMNS, PeriodRow, load_context, read_row
 from .saving import COUNT_KINDS, save
 
@@ -49,6 +53,53 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 LOG_DETAIL = "import_participants"  # who acted, without --user; starts the log detail
+
+
+def _check_persons_weeks(rows: list[PeriodRow], context: Any, errors: ErrorList) -> None:
+    """The week limit is the person's (DOMAIN.md §2): a row's period, with the same person's
+    other periods that overlap it (in the file, or already in KUTY and not in the file), may
+    not add up to more days or hours a week than the law allows."""
+    by_person: dict[str, list[PeriodRow]] = {}
+    for item in rows:
+        by_person.setdefault(item.hetu, []).append(item)
+    for hetu, items in by_person.items():
+        in_file = {(item.unit.pk, item.start_date) for item in items}
+        others = [
+            period
+            for period in context.periods.get(hetu, ())
+            if (period.unit_id, period.start_date) not in in_file
+            and period.status != PeriodStatus.DRAFT
+        ]
+        spans = [
+            SimpleNamespace(
+                start_date=item.start_date,
+                end_date=item.end_date,
+                exit_date=item.exit_date,
+                days_per_week=item.days_per_week,
+                hours_per_day=item.hours_per_day,
+                unit=item.unit,
+                number=item.number,
+            )
+            for item in items
+        ] + others
+        for item in items:
+            overlapping = [
+                span
+                for span in spans
+                if getattr(span, "number", None) != item.number
+                and span.start_date <= item.last_day
+                and item.start_date <= (span.exit_date or span.end_date)
+            ]
+            for violation in check_weekly_total(
+                start_date=item.start_date,
+                end_date=item.last_day,
+                days_per_week=item.days_per_week,
+                hours_per_day=item.hours_per_day,
+                overlaps=overlapping,  # type: ignore[arg-type]
+            ):
+                RowReader(Row(number=item.number, cells={}), errors).error(
+                    violation.field or "", violation.message
+                )
 
 
 def participants_import(
@@ -98,6 +149,7 @@ def participants_import(
             continue
         row_of_period[key] = row.number
         rows.append(item)
+    _check_persons_weeks(rows, context, errors)
     errors.raise_if_any()
     with transaction.atomic():
         counts, touched = save(rows, context)

@@ -259,8 +259,9 @@ def test_a_client_with_two_periods_has_two_rows(tmp_path, places):
 
 def test_overlapping_periods_of_one_client_are_allowed_and_marked(tmp_path):
     rows = [
-        row(unit="PORVOO", start_date="2024-01-08", end_date="2024-12-31"),
-        row(unit="LAHTI", start_date="2024-06-03", end_date="2025-03-31"),
+        # Two days here and two there while they overlap: the person's 4 days a week.
+        row(unit="PORVOO", start_date="2024-01-08", end_date="2024-12-31", days_per_week="2"),
+        row(unit="LAHTI", start_date="2024-06-03", end_date="2025-03-31", days_per_week="2"),
         row(unit="PORVOO", start_date="2025-06-02", end_date="2025-11-28"),
     ]
     path = write(tmp_path, csv_text(rows))
@@ -558,7 +559,7 @@ def test_the_same_period_twice_is_an_error(tmp_path):
 
 
 def test_the_same_start_in_another_unit_is_another_period(tmp_path):
-    rows = [row(), row(unit="LAHTI")]
+    rows = [row(days_per_week="2"), row(unit="LAHTI", days_per_week="2")]
     path = write(tmp_path, csv_text(rows))
 
     run_import(path)
@@ -697,8 +698,8 @@ def test_the_limits_themselves_are_allowed(tmp_path, values):
 
 def test_importing_the_same_file_again_changes_nothing(tmp_path):
     rows = [
-        row(start_date="2024-01-08", end_date="2024-12-31"),
-        row(unit="LAHTI", start_date="2024-06-03", end_date="2025-03-31"),
+        row(start_date="2024-01-08", end_date="2024-12-31", days_per_week="2"),
+        row(unit="LAHTI", start_date="2024-06-03", end_date="2025-03-31", days_per_week="2"),
         {**DEFAULTS, **PEKKA_ROW},
         row(
             hetu=DASH,
@@ -845,7 +846,11 @@ def test_a_period_recorded_in_kuty_is_matched_and_stays_not_imported(tmp_path, p
 
 
 def test_one_import_row_per_client_created_or_changed_in_one_insert(tmp_path):
-    rows = [row(start_date="2024-01-08"), row(unit="LAHTI"), {**DEFAULTS, **PEKKA_ROW}]
+    rows = [
+        row(start_date="2024-01-08", days_per_week="2"),
+        row(unit="LAHTI", days_per_week="2"),
+        {**DEFAULTS, **PEKKA_ROW},
+    ]
     text = csv_text(rows)
     with CaptureQueriesContext(connection) as queries:
         run_import(write(tmp_path, text))
@@ -866,7 +871,10 @@ def test_one_import_row_per_client_created_or_changed_in_one_insert(tmp_path):
         assert PEKKA not in " ".join(fields)
 
     # Maija changes, Pekka does not: one row, for Maija.
-    changed = [row(first_name="Maija Liisa", unit="LAHTI"), {**DEFAULTS, **PEKKA_ROW}]
+    changed = [
+        row(first_name="Maija Liisa", unit="LAHTI", days_per_week="2"),
+        {**DEFAULTS, **PEKKA_ROW},
+    ]
     run_import(write(tmp_path, csv_text(changed)))
 
     assert AccessLogEntry.objects.count() == 3
@@ -961,3 +969,26 @@ def test_a_control_character_in_a_cell_is_a_row_error(tmp_path, character):
         "text cannot hold; remove it and save the file again."
     ]
     assert nothing_saved()
+
+
+def test_overlapping_periods_add_up_to_the_persons_week_limit(tmp_path):
+    """DOMAIN.md §2: the week limit is the person's. 3 days in one unit and 2 in another at
+    the same time make 5: refused, naming the row and the other unit."""
+    rows = [
+        row(unit="PORVOO", days_per_week="3"),
+        row(unit="LAHTI", days_per_week="2"),
+    ]
+    lines = run_failing_import(write(tmp_path, csv_text(rows)))
+
+    assert any(
+        line.startswith("row 3, column days_per_week: Together with the client's period in")
+        and "this makes 5 days a week" in line
+        for line in lines
+    ), lines
+    assert nothing_saved()
+
+
+def test_overlapping_periods_within_the_limit_are_imported(tmp_path):
+    rows = [row(unit="PORVOO", days_per_week="3"), row(unit="LAHTI", days_per_week="1")]
+    run_import(write(tmp_path, csv_text(rows)))
+    assert Period.objects.count() == 2
