@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from .errors import ErrorList, ImportFailed, RowError
 
-
 # Characters no text cell may hold (tabs and line breaks inside quoted cells are fine). A NUL
 # gave a traceback on PostgreSQL and was stored on SQLite.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
