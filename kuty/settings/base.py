@@ -223,3 +223,19 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING", "propagate": True},
     },
 }
+
+# Errors to Sentry when SENTRY_DSN is set (off by default): no personal data is sent (no
+# request bodies, no user details), and identity codes never reach a log message.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        max_request_body_size="never",
+        environment=env("KUTY_ENVIRONMENT", default="production"),
+    )

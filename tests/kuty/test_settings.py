@@ -83,3 +83,30 @@ def test_a_cache_url_shares_the_cache_through_redis():
     assert result.returncode == 0, result.stderr
     assert any(b"kept-by-one" in key for key in server.keys("*"))
     server.flushdb()
+
+
+def test_sentry_is_off_without_a_dsn_and_sends_no_personal_data_with_one(tmp_path):
+    """SENTRY_DSN (off by default) turns on error reports without request bodies or user
+    details."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sentry_sdk; django.setup(); "
+        "client = sentry_sdk.get_client(); "
+        "print(client.is_active(), client.options.get('send_default_pii'), "
+        "client.options.get('max_request_body_size'))"
+    )
+    env_base = {"DJANGO_SETTINGS_MODULE": "kuty.settings.test", "PATH": "/usr/bin:/bin"}
+    off = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", code], env=env_base, capture_output=True, text=True, check=True
+    )
+    assert off.stdout.split()[0] == "False"
+    on = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", code],
+        env={**env_base, "SENTRY_DSN": "https://key@sentry.invalid/1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert on.stdout.split() == ["True", "False", "never"]
