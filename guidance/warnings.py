@@ -93,6 +93,7 @@ class AttendanceWarning:
             SICK_OVER_3_DAYS: _("Sick over 3 days without a certificate"),
             CHILD_SICK_OVER_4_DAYS: _("Child sick over 4 days"),
             UNJUSTIFIED_ABSENCE: _("Unjustified absence"),
+            OVER_WEEKLY_DAYS: _("More days in a week than allowed"),
         }[self.kind]
 
     @property
@@ -106,6 +107,14 @@ class AttendanceWarning:
     def message(self) -> str:
         """The warning as a sentence, e.g. for the client page."""
         values = {"days": self.days, "dates": self.dates, "calendar": self.calendar_days}
+        if self.kind == OVER_WEEKLY_DAYS:
+            return (
+                _(
+                    "Present on %(days)d days in the week %(dates)s, all units together: more "
+                    "than a person may take part in a week."
+                )
+                % values
+            )
         if self.kind == SICK_OVER_3_DAYS:
             return (
                 _(
@@ -252,9 +261,25 @@ def client_attendance_warnings(client: Client, today: datetime.date) -> list[Att
         client=client, start_date__lte=today, end_date__gte=first
     ).exclude(status=PeriodStatus.DRAFT)
     found = attendance_warnings(period_ids.values_list("id", flat=True), first, today)
+    weeks = over_weekly_days([client.pk], first, today).get(client.pk, [])
     return sorted(
-        (warning for warnings in found.values() for warning in warnings),
+        [
+            *(warning for warnings in found.values() for warning in warnings),
+            *(_week_warning(client.pk, monday, count) for monday, count in weeks),
+        ],
         key=lambda w: (w.first, w.kind),
+    )
+
+
+def _week_warning(client_id: int, monday: datetime.date, days: int) -> AttendanceWarning:
+    """A week over the person's limit, as a warning of the client (no one period's)."""
+    return AttendanceWarning(
+        kind=OVER_WEEKLY_DAYS,
+        period_id=0,
+        client_id=client_id,
+        first=monday,
+        last=monday + datetime.timedelta(days=6),
+        days=days,
     )
 
 
@@ -298,12 +323,12 @@ OVER_WEEKLY_DAYS = "over_weekly_days"
 
 def over_weekly_days(
     client_ids: Iterable[int] | Any, first: datetime.date, last: datetime.date
-) -> dict[int, list[datetime.date]]:
+) -> dict[int, list[tuple[datetime.date, int]]]:
     """The clients (ids, or a query of ids) with a calendar week touching ``[first, last]``
     in which they were present on more dates than a person may take part (DOMAIN.md §2: the
     limit is the person's, all units together; 4 days, 5 before 1.7.2015, dated data): client
-    id → the Mondays of those weeks. One query for the candidates (weeks over the smallest
-    limit), one for the limits."""
+    id → each such week as (its Monday, the present dates in it). One query for the
+    candidates (weeks over the smallest limit), one for the limits."""
     monday = first - datetime.timedelta(days=first.isoweekday() - 1)
     sunday = last + datetime.timedelta(days=7 - last.isoweekday())
     weeks = (
@@ -319,7 +344,7 @@ def over_weekly_days(
         .annotate(dates=Count("date", distinct=True))
         .filter(dates__gt=MIN_WEEKLY_LIMIT)
     )
-    found: dict[int, list[datetime.date]] = defaultdict(list)
+    found: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
     rows = list(weeks)
     if not rows:
         return {}
@@ -327,5 +352,5 @@ def over_weekly_days(
     for row in rows:
         week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
         if row["dates"] > rule_set_for(week, limits).max_days_per_week:
-            found[row["client"]].append(week)
+            found[row["client"]].append((week, row["dates"]))
     return dict(found)

@@ -185,3 +185,25 @@ def test_warnings_take_a_fixed_number_of_queries(
     record(matti_period, {D(2025, 11, 5): "unjustified"})
     with django_assert_num_queries(3):
         attendance_warnings([matti_period.pk, liisa_period.pk], *NOVEMBER)
+
+
+def test_a_week_over_the_persons_limit_is_warned_on_the_client_page(matti, matti_period, unit):
+    """DOMAIN.md §2: the week limit is the person's, all units together. Matti comes Mon, Wed
+    and Fri here; two more days in another unit make 5 present dates in one week."""
+    from tests.organisations.factories import UnitFactory
+
+    other = PeriodFactory(
+        client=matti,
+        unit=UnitFactory(),
+        start_date=D(2025, 9, 1),
+        end_date=D(2026, 2, 28),
+        weekdays="24",
+        days_per_week=1,
+    )
+    record(matti_period, {D(2025, 11, d): "present" for d in (3, 5, 7)})
+    record(other, {D(2025, 11, 4): "present"})
+    assert client_attendance_warnings(matti, D(2025, 11, 30)) == []
+    record(other, {D(2025, 11, 6): "present"})
+    (warning,) = client_attendance_warnings(matti, D(2025, 11, 30))
+    assert (warning.kind, warning.first, warning.days) == ("over_weekly_days", D(2025, 11, 3), 5)
+    assert "5 days in the week 3.11.2025–9.11.2025" in warning.message
