@@ -35,9 +35,14 @@ from clients.models import Client, ExitReason, PeriodStatus
 from organisations.demo import DemoOrganisations, DemoUsers
 from organisations.models import ClosureDay, Group
 
-from .attendance_services import RecordChange, attendance_records_write, default_hours
+from .attendance_services import (
+    RecordChange,
+    attendance_month_lock,
+    attendance_records_write,
+    default_hours,
+)
 from .calendar import finnish_holidays, scheduled_days
-from .models import AttendanceStatus, GroupMembership, SessionKind
+from .models import AttendanceRecord, AttendanceStatus, GroupMembership, SessionKind
 from .session_services import (
     RosterLine,
     group_membership_add,
@@ -379,6 +384,80 @@ class _Guidance:
             )
         return sum(len(c) for c in changes.values())
 
+    # --- rules at work ----------------------------------------------------------------------
+
+    def rules_at_work(self) -> None:
+        """So that a new user sees what each rule does: a week over the person's limit (a client
+        who came on an extra day), and last month locked in Lahti with a late correction (a
+        certificate that arrived after the lock). The sickness runs are planted above; small,
+        hidden counts show on every official's page."""
+        self._week_over_the_limit()
+        self._late_correction()
+
+    def _week_over_the_limit(self) -> None:
+        monday = self.today - datetime.timedelta(days=self.today.weekday() + 14)
+        week = [monday + datetime.timedelta(days=n) for n in range(5)]
+        for item in self.live:
+            period = item.plan.period
+            if item.story != ACTIVE or period.days_per_week != 4 or period.start_date > monday:
+                continue
+            if not all(self.organised(period.unit_id, day) for day in week):
+                continue
+            statuses = [self.days.get((item.client.pk, day)) for day in week]
+            if statuses.count(_S.PRESENT) != 4 or statuses.count(None) != 1:
+                continue
+            extra = week[statuses.index(None)]  # not one of the plan's weekdays: came anyway
+            attendance_records_write(
+                changes=[
+                    RecordChange(
+                        period=period,
+                        day=extra,
+                        old=None,
+                        status=_S.PRESENT,
+                        hours=default_hours(period, _S.PRESENT),
+                    )
+                ],
+                actor=self.counsellors[item.unit_key],
+                log_detail=f"attendance {extra:%Y-%m}",
+            )
+            self.days[(item.client.pk, extra)] = _S.PRESENT
+            return
+
+    def _late_correction(self) -> None:
+        month = (self.today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        unit = self.organisations.units["lahti"]
+        sick = next(
+            (
+                (item, day)
+                for item in self.live
+                if item.unit_key == "lahti"
+                for (client_id, day), status in sorted(self.days.items(), key=lambda kv: kv[0][1])
+                if client_id == item.client.pk and status == _S.SICK and day.replace(day=1) == month
+            ),
+            None,
+        )
+        attendance_month_lock(unit=unit, first=month, actor=self.users.unit_manager)
+        if sick is None:
+            return
+        item, day = sick
+        period = item.plan.period
+        attendance_records_write(
+            changes=[
+                RecordChange(
+                    period=period,
+                    day=day,
+                    old=AttendanceRecord.objects.get(period=period, date=day),
+                    status=_S.SICK_CERTIFIED,
+                    hours=default_hours(period, _S.SICK_CERTIFIED),
+                )
+            ],
+            actor=self.users.unit_manager,
+            locked_months={(unit.pk, month)},
+            reason="Lääkärintodistus saapui kuun lukitsemisen jälkeen.",
+            log_detail=f"attendance {month:%Y-%m}",
+        )
+        self.days[(item.client.pk, day)] = _S.SICK_CERTIFIED
+
     # --- sessions ---------------------------------------------------------------------------
 
     def group_sessions(self) -> int:
@@ -551,6 +630,7 @@ def create_demo_guidance(
     memberships = guidance.memberships()
     exits, follow_ups = guidance.exits()
     records = guidance.attendance()
+    guidance.rules_at_work()
     group_sessions = guidance.group_sessions()
     individual_sessions = guidance.individual_sessions()
     return DemoGuidance(
