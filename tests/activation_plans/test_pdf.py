@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from activation_plans.pdf import render_plan_pdf
 from audit.models import AccessLogEntry, Action
 from tests.activation_plans.factories import AgreedPlanFactory, FollowUpFactory, GoalFactory
+from tests.pdf_checks import assert_tagged_pdf_ua, structure_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,8 @@ def test_pdf_download_is_logged_and_named_without_the_identity_code(client, coun
     assert entry.client_uuid == plan.period.client.uuid
     assert entry.user == counsellor
     assert entry.object_id == str(plan.uuid)
+
+
+def test_the_plan_is_tagged_pdf_ua(plan):
+    reader = assert_tagged_pdf_ua(render_plan_pdf(plan), lang="fi", title=str(plan.plan_type))
+    assert {"/Table", "/TH"} <= structure_tags(reader)

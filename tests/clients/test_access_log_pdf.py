@@ -25,6 +25,7 @@ from audit.services import access_log_record
 from clients.access_log_report import render_client_access_log_pdf
 from tests.conftest import need_service
 from tests.organisations.factories import RoleAssignmentFactory, UserFactory
+from tests.pdf_checks import assert_tagged_pdf_ua, structure_tags
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +254,16 @@ def test_who_may_download_it(client, history, unit, outsider, project_manager):
     assert not AccessLogEntry.objects.filter(action=Action.PRINT).exists()
     client.force_login(colleague)
     assert client.post(pdf_url(history)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("fi", "Asiakastietojesi käyttöloki"),
+        ("sv", "Logg över behandlingen av dina klientuppgifter"),
+    ],
+)
+def test_the_access_log_is_tagged_pdf_ua_in_its_language(history, dora, language, title):
+    content = render_client_access_log_pdf(client=history, printed_by=dora, language=language)
+    reader = assert_tagged_pdf_ua(content, lang=language, title=title)
+    assert {"/Table", "/TH"} <= structure_tags(reader)
