@@ -19,7 +19,7 @@ from organisations.importing import CellError, parse_date
 from organisations.models import Municipality, Organiser, Project, Unit
 
 KINDS = ("outcome", "allowance", "attendance", "state-compensation")
-FORMATS = ("json", "csv", "xlsx", "pdf")
+FORMATS = ("json", "csv", "csv-codes", "xlsx", "pdf")
 DEFAULT_AGE_BANDS = "0-24,25-54,55-"
 MAX_AGE = 150
 

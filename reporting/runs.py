@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, OSError)
-META_FORMATS = frozenset({"xlsx", "pdf"})  # renderers that take ``meta`` (who, which scope)
+META_FORMATS = frozenset({"csv", "xlsx", "pdf"})  # renderers that take ``meta`` (who, which scope)
 PROGRESS_CLAIMED, PROGRESS_BUILT, PROGRESS_FILES = 5, 50, 45
 # A worker building a run writes a heartbeat this often; a run without one for STALE_HEARTBEAT
 # has lost its worker.

@@ -3,7 +3,9 @@
 A renderer is a module with ``CONTENT_TYPE``, ``EXTENSION`` and ``render(report: dict) ->
 bytes``. ``RENDERERS`` maps each format to its module's dotted path; a format whose module
 does not exist yet (XLSX and PDF come later) is reported as not available, so adding one is
-just adding its module here. ``TEXT_FORMATS`` may go to standard output.
+just adding its module here. ``TEXT_FORMATS`` may go to standard output. ``csv`` is written
+for people (words in the user's language, sections), ``csv-codes`` for programs (code names,
+one table).
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from typing import Any
 RENDERERS: dict[str, str] = {
     "json": "reporting.renderers.json",
     "csv": "reporting.renderers.csv",
+    "csv-codes": "reporting.renderers.csv_codes",
     "xlsx": "reporting.renderers.xlsx",
     "pdf": "reporting.renderers.pdf",
 }
-TEXT_FORMATS = frozenset({"json", "csv"})
+TEXT_FORMATS = frozenset({"json", "csv", "csv-codes"})
 
 
 class RendererNotAvailable(LookupError):

@@ -1,5 +1,10 @@
 """XLSX (openpyxl): a sheet per table, then "Tietojen laatu" (data quality) and "Parametrit".
 
+Sheet names are short words that fit Excel's limit of 31 characters in every language
+("Asiakkaat", "Yksiköt", "Maksajat", "Ikä", …; :func:`sheet_name`), never a title cut
+mid-word. The workbook's properties say what it is: the title is the report's name and range,
+the creator "KUTY".
+
 Written in Finnish (``translation.override("fi")``), like the PDF. Each table sheet has a bold
 header row (frozen, with a filter), the rows, and a bold totals row; numbers are numbers with
 formats — euros ``#,##0.00 "€"``, counts and days ``#,##0``, attendance rates as percent —
@@ -27,8 +32,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .formatting import DASH, hidden_legend, parameter_rows, scope_names
-from .tables import Column, Table, data_quality_rows, is_hidden, report_tables
+from .formatting import DASH, fi_date, hidden_legend, parameter_rows, parse_date, scope_names
+from .tables import Column, Table, data_quality_rows, is_hidden, kind_title, report_tables
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSION = "xlsx"
@@ -50,6 +55,40 @@ RIGHT = Alignment(horizontal="right")
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EE")
 MIN_WIDTH, MAX_WIDTH = 8, 60
 SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+SHEET_NAME_MAX = 31  # Excel's limit
+CREATOR = "KUTY"
+
+
+def sheet_name(table: Table) -> str:
+    """A short name for the table's sheet (its title is what the PDF shows)."""
+    names = {
+        "clients": pgettext("report", "Clients"),
+        "units": pgettext("report", "Units"),
+        "payers": pgettext("report", "Payers"),
+        "age_bands": pgettext("report", "Age"),
+        "labour_market_status": pgettext("report", "Labour-market status"),
+        "education": pgettext("report", "Education"),
+        "disadvantage": pgettext("report", "Disadvantage"),
+        "exits": pgettext("report", "Leaving"),
+        "destinations": pgettext("report", "Destination at exit"),
+        "destinations_6m": pgettext("report", "Destination after 6 months"),
+    }
+    return names.get(table.key, table.title)
+
+
+def _whole_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word's end (mid-word only for a
+    single word longer than the limit)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;–-(")
+    return cut if cut and len(cut) <= limit else text[:limit]
+
+
+def workbook_title(report: dict[str, Any]) -> str:
+    """The report's name and range, e.g. "Läsnäolo 1.3.2025–31.3.2025"."""
+    start, end = parse_date(report["from"]), parse_date(report["to"])
+    return f"{kind_title(report['kind'])} {fi_date(start)}–{fi_date(end)}"
 
 
 def cell_value(column_type: str, value: Any) -> Any:
@@ -91,11 +130,12 @@ def _fit_columns(sheet: Worksheet, widths: dict[int, int]) -> None:
 
 
 def _sheet_title(workbook: Workbook, title: str) -> str:
-    base = title.translate(SHEET_NAME_FORBIDDEN).strip()[:31] or "Sheet"
+    base = _whole_words(" ".join(title.translate(SHEET_NAME_FORBIDDEN).split()), SHEET_NAME_MAX)
+    base = base or "Sheet"
     name, number = base, 2
     while name in workbook.sheetnames:
         suffix = f" {number}"
-        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+        name, number = _whole_words(base, SHEET_NAME_MAX - len(suffix)) + suffix, number + 1
     return name
 
 
@@ -128,7 +168,7 @@ def _write_legend(sheet: Worksheet, row: int) -> None:
 
 
 def write_table(workbook: Workbook, table: Table) -> Worksheet:
-    sheet = workbook.create_sheet(_sheet_title(workbook, table.title))
+    sheet = workbook.create_sheet(_sheet_title(workbook, sheet_name(table)))
     widths: dict[int, int] = {}
     for index, column in enumerate(table.columns, start=1):
         cell = _put(sheet, 1, index, column.label)
@@ -188,6 +228,8 @@ def render(report: dict[str, Any], meta: dict[str, Any] | None = None) -> bytes:
             workbook, pgettext("report", "Parameters"), parameter_rows(report, names, meta)
         )
         workbook.active = 0
+        workbook.properties.title = workbook_title(report)
+        workbook.properties.creator = CREATOR
         out = io.BytesIO()
         workbook.save(out)
     return out.getvalue()

@@ -151,7 +151,7 @@ def test_output_file(world, tmp_path):
 
 
 def test_csv_to_stdout_starts_with_the_bom(world):
-    text = run("attendance", *MARCH, *FOR_ALICE, "--format", "csv")
+    text = run("attendance", *MARCH, *FOR_ALICE, "--format", "csv-codes")
 
     assert text.startswith("\ufeffrow;hetu;name;unit")
 

@@ -272,7 +272,7 @@ def test_an_unexpected_error_fails_the_run_never_left_running(world, monkeypatch
 def test_a_transient_error_queues_the_run_again_and_removes_partial_files(
     world, media, monkeypatch
 ):
-    def disk_full(report: dict[str, Any]) -> bytes:
+    def disk_full(report: dict[str, Any], meta: Any = None) -> bytes:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("reporting.renderers.csv.render", disk_full)

@@ -56,11 +56,11 @@ def flaky_renderer(monkeypatch: pytest.MonkeyPatch, failures: int) -> list[int]:
     calls: list[int] = []
     real = csv.render
 
-    def render(report: dict[str, Any]) -> bytes:
+    def render(report: dict[str, Any], meta: Any = None) -> bytes:
         calls.append(1)
         if len(calls) <= failures:
             raise OSError(5, "Input/output error")
-        return real(report)
+        return real(report, meta=meta)
 
     monkeypatch.setattr(csv, "render", render)
     return calls
@@ -125,7 +125,7 @@ def test_after_the_last_retry_the_run_fails_with_a_reason(world, monkeypatch):
 def test_a_non_transient_error_is_not_retried(world, monkeypatch):
     calls: list[int] = []
 
-    def broken(report: dict[str, Any]) -> bytes:
+    def broken(report: dict[str, Any], meta: Any = None) -> bytes:
         calls.append(1)
         raise ValueError("a bug")
 

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from reporting.builders import build_report
 from reporting.renderers import get_renderer
-from reporting.renderers.xlsx import EURO_FORMAT, PERCENT_FORMAT, render
+from reporting.renderers.tables import report_tables
+from reporting.renderers.xlsx import EURO_FORMAT, PERCENT_FORMAT, render, sheet_name
 from tests.reporting.builder_data import attend, d, make_world, params, period, person
 from tests.reporting.test_pdf import finnish_reports, report_locale  # noqa: F401 (fixtures)
 
@@ -77,7 +78,7 @@ def test_allowance_sheets_figures_formats_and_totals(world):
 
     assert book.sheetnames[-1] == "Parametrit"
     assert "Tietojen laatu" in book.sheetnames
-    clients = book["Kulukorvaus asiakkaittain"]
+    clients = book["Asiakkaat"]
     header, rows = table(clients)
     assert header[:3] == [fi("Identity code"), fi("Name"), fi("Unit")]
     assert clients["A1"].font.bold
@@ -98,7 +99,7 @@ def test_allowance_sheets_figures_formats_and_totals(world):
     # Columns are wide enough for their content.
     assert clients.column_dimensions["B"].width >= len('Aalto =HYPERLINK("x")')
 
-    units_header, unit_rows = table(book["Kulukorvaus yksiköittäin"])
+    units_header, unit_rows = table(book["Yksiköt"])
     assert [row[0] for row in unit_rows] == ["Aa-paja", "Bb-keskus", "Yhteensä"]
     assert unit_rows[-1][units_header.index(fi("Amount"))] == 63
 
@@ -147,7 +148,7 @@ def test_outcome_sheets_with_suppressed_counts(world):
 def test_hidden_unit_figures_are_dashes_with_the_legend(world):
     report = build_report(params("allowance", *MARCH, suppress_below="5"), include_personal=False)
     book = read(render(report))
-    sheet = book["Kulukorvaus yksiköittäin"]
+    sheet = book["Yksiköt"]
     _header, rows = table(sheet)
 
     assert [row[0] for row in rows] == ["Aa-paja", "Bb-keskus", "Yhteensä"]
@@ -169,7 +170,7 @@ def test_no_legend_without_hidden_figures(world):
 def test_attendance_rates_are_percent(world):
     report = build_report(params("attendance", *MARCH), include_personal=False)
     book = read(render(report))
-    sheet = book["Läsnäolo yksiköittäin"]
+    sheet = book["Yksiköt"]
     header, rows = table(sheet)
     rate = len(header) - 1
     assert rows[0][0] == "Aa-paja"
@@ -192,3 +193,61 @@ def test_registered_for_the_command():
     renderer = get_renderer("xlsx")
     assert renderer.EXTENSION == "xlsx"
     assert renderer.CONTENT_TYPE.endswith("spreadsheetml.sheet")
+
+
+# --- sheet names and the workbook's properties ----------------------------------------------
+
+
+def whole_words(name: str, title: str) -> bool:
+    """Whether ``name`` is ``title`` or a run of its whole words (never cut mid-word)."""
+    return name == title or (title.startswith(name) and title[len(name)] in " ,;(–-")
+
+
+@pytest.mark.parametrize("kind", ["outcome", "allowance", "attendance", "state-compensation"])
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_sheet_names_are_short_words(world, kind, lang):
+    report = build_report(params(kind, *MARCH))
+    with translation.override(lang):
+        tables = report_tables(report)
+        names = [sheet_name(table) for table in tables]
+    # Every name fits Excel's limit as it is: nothing is cut.
+    assert all(0 < len(name) <= 31 for name in names)
+    assert len(set(names)) == len(names)
+    book = read(render(report))
+    assert all(len(name) <= 31 for name in book.sheetnames)
+
+
+def test_finnish_sheet_names(world):
+    allowance = read(render(build_report(params("allowance", *MARCH))))
+    assert allowance.sheetnames == [
+        "Asiakkaat", "Yksiköt", fi("Payers"), "Tietojen laatu", "Parametrit",
+    ]  # fmt: skip
+    compensation = read(render(build_report(params("state-compensation", *MARCH))))
+    assert compensation.sheetnames[:2] == ["Asiakkaat", "Yksiköt"]
+    outcome = read(render(build_report(params("outcome", *MARCH))))
+    assert outcome.sheetnames[0] == fi("Age")
+    assert fi("Destination after 6 months") in outcome.sheetnames
+    assert "Päättäminen" in outcome.sheetnames
+
+
+def test_a_long_title_is_cut_at_a_word(world):
+    from openpyxl import Workbook
+
+    from reporting.renderers.xlsx import _sheet_title
+
+    book = Workbook()
+    title = "Korvattavat päivät asiakkaittain ja yksiköittäin"
+    name = _sheet_title(book, title)
+    assert name == "Korvattavat päivät"
+    assert whole_words(name, title)
+    book.create_sheet(name)
+    again = _sheet_title(book, title)
+    assert again == "Korvattavat päivät 2"
+    assert len(_sheet_title(book, "x" * 40)) == 31  # one word longer than the limit
+
+
+def test_workbook_title_and_creator(world):
+    book = read(render(build_report(params("attendance", *MARCH))))
+    assert book.properties.title == f"{fi('Attendance')} 1.3.2025–31.3.2025"
+    assert book.properties.title == "Läsnäolo 1.3.2025–31.3.2025"
+    assert book.properties.creator == "KUTY"
