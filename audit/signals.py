@@ -1,5 +1,6 @@
 """Sign-ins, sign-outs and failed sign-ins go to the access log."""
 
+import time
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -12,6 +13,9 @@ from .services import access_log_record
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     access_log_record(action=Action.LOGIN, request=request, user=user)
+    session = getattr(request, "session", None)
+    if session is not None:  # the idle time starts at sign-in (kuty.middleware)
+        session["kuty_renewed"] = int(time.time())
 
 
 @receiver(user_logged_out)

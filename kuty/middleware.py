@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -67,3 +69,41 @@ class DatabaseUnavailableMiddleware:
         for connection in connections.all(initialized_only=True):
             connection.close_if_unusable_or_obsolete()
         return unavailable_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` on every response: no camera, microphone, location or payment
+    for this site or anything it might embed."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+RENEWED_KEY = "kuty_renewed"
+
+
+def session_renew(request: HttpRequest) -> None:
+    """Start the idle time again: the session is saved with a new expiry."""
+    request.session[RENEWED_KEY] = int(time.time())
+
+
+class IdleSessionMiddleware:
+    """A signed-in user's request renews the session (its expiry is SESSION_COOKIE_AGE from the
+    save), but at most once every SESSION_RENEW_SECONDS, so an active user's session never ends
+    and an idle one ends on time without a write on every request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            last = request.session.get(RENEWED_KEY, 0)
+            if time.time() - last >= settings.SESSION_RENEW_SECONDS:
+                session_renew(request)
+        return self.get_response(request)

@@ -26,6 +26,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keep-alive/", views.keep_alive, name="keep_alive"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

@@ -245,3 +245,11 @@ def readyz(request: HttpRequest) -> JsonResponse:
         {"status": "error" if failed else "ok", "failing": failed, "checks": checks},
         status=status,
     )
+
+
+@login_required
+@never_cache
+@require_GET
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Continue" in the idle-session dialog: the request itself renews the session."""
+    return HttpResponse(status=204)

@@ -68,7 +68,20 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
                 viewport={"width": 1280, "height": 900},
             )
             context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-            yield context.new_page()
+            page = context.new_page()
+            # Every page of every journey must work under the Content-Security-Policy: a
+            # violation (an inline script, an eval, a foreign origin) fails the test.
+            violations: list[str] = []
+            page.on(
+                "console",
+                lambda message: (
+                    violations.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
+            yield page
+            assert not violations, f"Content-Security-Policy violations: {violations}"
         finally:
             browser.close()
             # While Playwright's loop runs, asgiref gives Django's ORM calls their own

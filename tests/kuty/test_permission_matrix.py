@@ -120,6 +120,7 @@ MATRIX: dict[str, Page] = {
         get=by_role(NOT_FOUND, **{ADMINISTRATOR: OK}),
         post=by_role(NOT_FOUND, **{ADMINISTRATOR: REDIRECT}),
     ),
+    "keep_alive": Page(get=by_role(204), post=GET_ONLY),
     "readyz": Page(get=by_role(OK, anonymous=OK), post=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
     "home": Page(get=by_role(REDIRECT), post=GET_ONLY),
     "home_counsellor": Page(
