@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv venv-dev messages run test lint worker beat demo migrate
+.PHONY: help venv venv-dev messages run test lint worker beat demo migrate mutate
 
 help:
 	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -26,6 +26,7 @@ help:
 	@echo "make beat      Celery beat, the periodic task scheduler (needs CELERY_BROKER_URL)"
 	@echo "make venv      .venv with the application's requirements"
 	@echo "make venv-dev  .venv with the development requirements (tests, lint)"
+	@echo "make mutate    mutation testing of the money and import code (slow, not in CI)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -87,3 +88,26 @@ worker: venv
 beat: venv
 	$(need_broker)
 	$(VENV)/bin/celery -A kuty beat -l info
+
+# Mutation testing (docs/testing.md): mutmut changes MUTATE_FILE one small fault at a time in a
+# scratch copy of the tree and runs MUTATE_TESTS against each; a survivor is a fault no test saw.
+# Not in CI. One file at a time: MUTATE_FILE=guidance/attendance_import.py MUTATE_TESTS=...
+MUTATE_FILE ?= reporting/builders/state_compensation.py
+MUTATE_TESTS ?= tests/reporting/test_builders_state_compensation.py
+MUTATE_DIR ?= /tmp/kuty-mutate
+MUTATE_COPY := accounts activation_plans audit clients guidance kuty organisations reporting \
+	templates static locale manage.py
+$(VENV)/.installed-mutate: requirements-mutate.txt $(VENV)/.installed-dev
+	$(PY) -m pip install --quiet -r requirements-mutate.txt
+	touch $@
+
+mutate: $(VENV)/.installed-mutate messages
+	rm -rf $(MUTATE_DIR) && mkdir -p $(MUTATE_DIR)
+	rsync -a --exclude .venv --exclude .git --exclude media --exclude artifacts \
+		--exclude db.sqlite3 --exclude __pycache__ --exclude mutants ./ $(MUTATE_DIR)/
+	printf '%s\n' '[mutmut]' 'source_paths = $(MUTATE_FILE)' \
+		'also_copy =' $(addprefix '    ',$(MUTATE_COPY)) \
+		'pytest_add_cli_args_test_selection = $(MUTATE_TESTS)' \
+		'pytest_add_cli_args = -p no:cacheprovider -q -x' > $(MUTATE_DIR)/setup.cfg
+	cd $(MUTATE_DIR) && $(CURDIR)/$(VENV)/bin/mutmut run --max-children 2; \
+		$(CURDIR)/$(VENV)/bin/mutmut results

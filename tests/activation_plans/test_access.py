@@ -55,6 +55,9 @@ def test_owner_counsellor_sees_and_changes_the_plan(client, counsellor, plan):
     assert urls(plan)["follow_up"] in body
     response = client.post(urls(plan)["edit"], plan_edit_data(plan, support_person="Liisa"))
     assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.support_person == "Liisa"
+    assert "Liisa" in client.get(urls(plan)["detail"]).content.decode()
 
 
 def test_project_manager_reads_but_may_not_change(client, project_manager, plan, unit, authority):

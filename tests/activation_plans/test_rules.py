@@ -180,6 +180,8 @@ def test_overlapping_periods_add_up_to_the_persons_week_limit(post, kuty_client)
     # One day there: 4 days, but 3 × 6 h + 1 × 8 h = 26 h, within 32 h: accepted.
     Period.objects.filter(unit=other_unit).update(days_per_week=1, weekdays="2")
     assert post(confirm_overlap="on").status_code == 302
+    saved = ActivationPlan.objects.get().period
+    assert (saved.days_per_week, saved.overlap_confirmed) == (3, True)
 
 
 def test_a_draft_or_ended_period_does_not_count_as_overlap(post, kuty_client):

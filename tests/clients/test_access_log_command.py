@@ -18,6 +18,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from audit.models import AccessLogEntry, Action
+from tests.clients.test_access_log_pdf import pdf_text
 from tests.organisations.factories import RoleAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,12 @@ def test_a_pdf_to_a_file_is_logged_as_a_printout(kuty_client, unit_manager, tmp_
 
     message = run(kuty_client.hetu, "--user", "dora", "--format", "pdf", "--output", str(output))
 
-    assert output.read_bytes().startswith(b"%PDF")
+    _reader, text = pdf_text(output.read_bytes())
+    assert "Asiakastietojesi käyttöloki" in text  # the Finnish printout, for this client
+    assert kuty_client.full_name in text
+    assert kuty_client.hetu in text
+    assert "Rooli ja organisaatio" in text
+    assert "Role and organisation" not in text
     assert str(output) in message
     assert kuty_client.hetu not in message
     assert rows_for(kuty_client, Action.PRINT) == [("dora", "access log printed as PDF (fi)")]

@@ -206,3 +206,45 @@ def test_without_personal_data(world):
         assert client.last_name not in text
     assert "hetu" not in text
     assert '"name"' not in text
+
+
+def test_present_days_of_a_draft_period_are_not_compensated(world):
+    """A draft is a plan not yet agreed: its present days are neither claimed nor counted
+    against the four-day cap of the client's agreed periods."""
+    w = world
+    ville = person(
+        born=d(1985, 4, 4),
+        sex="man",
+        municipality=w.helsinki,
+        unit=w.u1,
+        first_name="Ville",
+        last_name="Aalto",
+    )
+    # Agreed in U1: present Wed–Sat 12.–15.3., four days, all compensated. His draft in U3
+    # marks Mon–Tue 10.–11.3. present: ranked with them, Fri and Sat would fall past the cap.
+    attend(period(ville, w.u1, d(2025, 3, 1), d(2025, 8, 31)), d(2025, 3, 12), "PPPP")
+    draft = period(ville, w.u3, d(2025, 3, 1), d(2025, 8, 31), status="draft")
+    attend(draft, d(2025, 3, 10), "PP")
+    # Someone with only a draft period is not in the claim at all.
+    draft_only = person(born=d(1990, 2, 2), sex="man", municipality=w.helsinki, unit=w.u3)
+    attend(
+        period(draft_only, w.u3, d(2025, 3, 1), d(2025, 8, 31), status="draft"),
+        d(2025, 3, 3),
+        "PPPP",
+    )
+
+    report = build_state_compensation(params("state-compensation", *MARCH))
+
+    assert [(row["name"], row["attended_days"], row["compensated_days"], row["amount"])
+            for row in report["rows"]] == [
+        ("Aalto Ville", 4, 4, "40.36"),
+        ("Aho Niina", 10, 8, "80.72"),
+        ("Bergman Olli", 4, 4, "40.36"),
+    ]  # fmt: skip
+    assert report["totals"] == {
+        "clients": 3,
+        "attended_days": 18,
+        "compensated_days": 16,
+        "amount": "161.44",
+    }
+    assert [unit["unit_code"] for unit in report["units"]] == ["U1", "U2"]

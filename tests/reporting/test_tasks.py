@@ -19,7 +19,6 @@ from reporting.models import ReportRun, RunStatus
 from reporting.tasks import (
     MAX_RETRIES,
     execute_report_run,
-    retry_countdown,
     schedule_monthly_reports,
     sweep_report_runs,
 )
@@ -64,12 +63,6 @@ def flaky_renderer(monkeypatch: pytest.MonkeyPatch, failures: int) -> list[int]:
 
     monkeypatch.setattr(csv, "render", render)
     return calls
-
-
-def test_task_options():
-    assert execute_report_run.acks_late is True
-    assert execute_report_run.max_retries == MAX_RETRIES == 3
-    assert [retry_countdown(n) for n in range(3)] == [15, 30, 60]
 
 
 def test_task_builds_the_run(world):
