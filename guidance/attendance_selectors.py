@@ -45,7 +45,13 @@ from .models import (
     AttendanceStatus,
     GroupMembership,
 )
-from .warnings import WINDOW_MARGIN, AttendanceWarning, period_warnings
+from .warnings import (
+    WINDOW_MARGIN,
+    AttendanceWarning,
+    over_weekly_days,
+    period_warnings,
+    week_warning,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -277,7 +283,8 @@ class MonthSheet:
 def attendance_month_sheet(
     *, unit: Unit, first: datetime.date, last: datetime.date, group: Group | None = None
 ) -> MonthSheet:
-    """The month sheet of ``unit`` (see the module's docstring). Five queries."""
+    """The month sheet of ``unit`` (see the module's docstring). Six queries (seven when a
+    client is over the person's weekly limit)."""
     periods = sheet_periods(unit=unit, first=first, last=last, group=group)
     window_first, window_last = first - WINDOW_MARGIN, last + WINDOW_MARGIN
     statuses: dict[int, dict[datetime.date, str]] = defaultdict(dict)
@@ -306,8 +313,10 @@ def attendance_month_sheet(
     by_client: dict[int, list[Period]] = {}
     for period in periods:
         by_client.setdefault(period.client_id, []).append(period)
+    # The week limit is the person's: their present dates in every unit count.
+    over = over_weekly_days(list(by_client), first, last) if by_client else {}
     rows = []
-    for client_periods in by_client.values():
+    for client_id, client_periods in by_client.items():
         row = _sheet_row(
             client_periods, columns, statuses, prefill=lock is None, first=first, last=last
         )
@@ -321,6 +330,9 @@ def attendance_month_sheet(
                     not_organised=not_organised,
                 )
             )
+        row.warnings.extend(
+            week_warning(client_id, monday, dates) for monday, dates in over.get(client_id, [])
+        )
         row.warnings.sort(key=lambda w: (w.first, w.kind))
         rows.append(row)
     return MonthSheet(

@@ -265,13 +265,13 @@ def client_attendance_warnings(client: Client, today: datetime.date) -> list[Att
     return sorted(
         [
             *(warning for warnings in found.values() for warning in warnings),
-            *(_week_warning(client.pk, monday, count) for monday, count in weeks),
+            *(week_warning(client.pk, monday, count) for monday, count in weeks),
         ],
         key=lambda w: (w.first, w.kind),
     )
 
 
-def _week_warning(client_id: int, monday: datetime.date, days: int) -> AttendanceWarning:
+def week_warning(client_id: int, monday: datetime.date, days: int) -> AttendanceWarning:
     """A week over the person's limit, as a warning of the client (no one period's)."""
     return AttendanceWarning(
         kind=OVER_WEEKLY_DAYS,

@@ -413,8 +413,35 @@ def test_the_sheet_takes_the_same_queries_for_5_or_30_clients(
     client.force_login(counsellor)
     url = sheet_url(unit, NOVEMBER)
     # Savepoint and release (ATOMIC_REQUESTS), session, user, roles, unit, periods with their
-    # clients, records, closure days, lock, late corrections, the access-log row, groups.
-    with django_assert_num_queries(13):
+    # clients, records, closure days, lock, weeks over the person's limit, late corrections,
+    # the access-log row, groups.
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["sheet"].rows) == clients
+
+
+def test_the_sheet_warns_of_a_week_over_the_persons_limit(
+    client, counsellor, unit, matti, matti_period
+):
+    """Matti comes Mon, Wed and Fri; present on two more days of the same week in another
+    unit, he has 5 present dates that week: the sheet says so on his row."""
+    from tests.organisations.factories import UnitFactory
+
+    other = PeriodFactory(
+        client=matti,
+        unit=UnitFactory(),
+        start_date=datetime.date(2025, 9, 1),
+        end_date=datetime.date(2026, 2, 28),
+        weekdays="24",
+        days_per_week=1,
+    )
+    for day in (3, 5, 7):
+        AttendanceRecordFactory(period=matti_period, date=datetime.date(2025, 11, day))
+    for day in (4, 6):
+        AttendanceRecordFactory(period=other, date=datetime.date(2025, 11, day))
+    client.force_login(counsellor)
+    response = client.get(sheet_url(unit, NOVEMBER), HTTP_ACCEPT_LANGUAGE="en")
+    (row,) = [r for r in response.context["sheet"].rows if r.client == matti]
+    assert [(w.kind, w.days) for w in row.warnings] == [("over_weekly_days", 5)]
+    assert "More days in a week than allowed" in response.content.decode()
