@@ -86,7 +86,8 @@ def seal_hash(previous: str, message: str) -> str:
     return hashlib.sha256(f"{previous}|{message}".encode()).hexdigest()
 
 
-def _message_of(entry: Any) -> str:
+def message_of(entry: Any) -> str:
+    """The message of an entry row (a model instance, historical ones too)."""
     return entry_message(
         id=entry.pk,
         at=entry.at,
@@ -206,7 +207,7 @@ def verify(*, limit: int = 20) -> Verdict:
             )
         if entry is None:
             problems.append(Problem(seal.entry_id, seal.seq, "entry removed"))
-        elif seal_hash(seal.prev_hash, _message_of(entry)) != seal.hash:
+        elif seal_hash(seal.prev_hash, message_of(entry)) != seal.hash:
             problems.append(Problem(seal.entry_id, seal.seq, "entry changed"))
         previous = seal.hash
         if len(problems) >= limit:

@@ -40,7 +40,23 @@ class AccessLogQuerySet(models.QuerySet):
         raise AppendOnlyError("The access log is append-only.")
 
 
-class AccessLogEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row is written once: saving it again or deleting it raises AppendOnlyError (the
+    database refuses it too: audit migrations 0002 and 0004)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("The access log is append-only.")
+
+
+class AccessLogEntry(AppendOnlyModel):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,20 +93,8 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.action} {self.object_type}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if not self._state.adding:
-            raise AppendOnlyError("The access log is append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise AppendOnlyError("The access log is append-only.")
-
-
-class AccessLogSealQuerySet(AccessLogQuerySet):
-    pass
-
-
-class AccessLogSeal(models.Model):
+class AccessLogSeal(AppendOnlyModel):
     """One link of the access log's hash chain (see ``audit.chain``): written by the database
     (PostgreSQL) or the log's writer (SQLite), never changed."""
 
@@ -100,7 +104,7 @@ class AccessLogSeal(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = AccessLogSealQuerySet.as_manager()
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access log seal")
@@ -108,11 +112,3 @@ class AccessLogSeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seq} {self.hash[:12]}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if not self._state.adding:
-            raise AppendOnlyError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise AppendOnlyError("The access log is append-only.")

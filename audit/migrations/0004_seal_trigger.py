@@ -114,28 +114,14 @@ SQLITE_DOWN = [
 
 
 def _seal_existing_in_python(apps):
-    from audit.chain import GENESIS, entry_message, seal_hash
+    from audit.chain import GENESIS, message_of, seal_hash
 
     entry_model = apps.get_model("audit", "AccessLogEntry")
     seal_model = apps.get_model("audit", "AccessLogSeal")
     previous = GENESIS
     seals = []
     for entry in entry_model.objects.order_by("pk").iterator(chunk_size=2000):
-        message = entry_message(
-            id=entry.pk,
-            at=entry.at,
-            user_id=entry.user_id,
-            username=entry.username,
-            action=entry.action,
-            client_uuid=entry.client_uuid,
-            object_type=entry.object_type,
-            object_id=entry.object_id,
-            basis=entry.basis,
-            detail=entry.detail,
-            ip_address=entry.ip_address,
-            user_agent=entry.user_agent,
-        )
-        digest = seal_hash(previous, message)
+        digest = seal_hash(previous, message_of(entry))
         seals.append(seal_model(entry_id=entry.pk, prev_hash=previous, hash=digest))
         previous = digest
     seal_model.objects.bulk_create(seals, batch_size=500)
