@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import otp_views, password_reset
 from clients import log_search
 
 from . import views
@@ -27,6 +28,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/keep-alive/", views.keep_alive, name="keep_alive"),
+    path("accounts/mfa/enrol/", otp_views.mfa_enrol, name="mfa_enrol"),
+    path("accounts/mfa/verify/", otp_views.mfa_verify, name="mfa_verify"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),
@@ -36,6 +39,26 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        password_reset.RateLimitedPasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        password_reset.LoggedPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
     ),
     path("clients/", include("clients.urls")),
     path("access-log/", log_search.access_log_search_view, name="access_log_search"),

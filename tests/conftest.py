@@ -7,7 +7,10 @@ into a failure, so a green run cannot hide a test that did not run.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
+import re
+import traceback
 
 import pytest
 from django.db import connection
@@ -36,6 +39,75 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         cursor.execute("INSERT INTO audit_accesslog_maintenance (reason) VALUES ('test database')")
     if REQUIRE_SERVICES and connection.vendor != "postgresql":
         pytest.fail("REQUIRE_SERVICES=1 but the tests do not run on PostgreSQL")
+
+
+# --- No identity code in any log line ------------------------------------------------------
+# Every log record made during the session (whatever its logger, level or handlers, so a later
+# dictConfig or a logger that does not propagate cannot hide one) is checked for something
+# shaped like a Finnish personal identity code, in its message and its exception text. One
+# found fails the session and is listed, masked, with the test that was running.
+IDENTITY_CODE = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y]\b")
+_identity_code_records: list[str] = []
+_running_test = ["(outside any test)"]
+_factory_before = logging.getLogRecordFactory()
+
+
+def identity_code_in_record(record: logging.LogRecord) -> str | None:
+    """The record's text with identity codes masked, when it contains one; else None."""
+    texts = [record.getMessage()]
+    if record.exc_info and record.exc_info[0] is not None:
+        texts.append("".join(traceback.format_exception(*record.exc_info)))
+    if record.stack_info:
+        texts.append(record.stack_info)
+    text = "\n".join(texts)
+    if not IDENTITY_CODE.search(text):
+        return None
+    return IDENTITY_CODE.sub("XXXXXX-XXXX", text)
+
+
+def _watching_record_factory(*args, **kwargs):  # type: ignore[no-untyped-def]
+    record = _factory_before(*args, **kwargs)
+    try:
+        masked = identity_code_in_record(record)
+    except Exception:  # a message that cannot be formatted is logging's problem, not ours
+        masked = None
+    if masked is not None:
+        _identity_code_records.append(
+            f"{_running_test[0]}: {record.levelname} {record.name}: {masked[:500]}"
+        )
+    return record
+
+
+def pytest_configure(config):  # type: ignore[no-untyped-def]
+    logging.setLogRecordFactory(_watching_record_factory)
+
+
+def pytest_unconfigure(config):  # type: ignore[no-untyped-def]
+    logging.setLogRecordFactory(_factory_before)
+
+
+def pytest_runtest_logstart(nodeid, location):  # type: ignore[no-untyped-def]
+    _running_test[0] = nodeid
+
+
+def pytest_sessionfinish(session, exitstatus):  # type: ignore[no-untyped-def]
+    if _identity_code_records and session.exitstatus in (
+        pytest.ExitCode.OK,
+        pytest.ExitCode.NO_TESTS_COLLECTED,
+    ):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    if _identity_code_records:
+        terminalreporter.section("identity codes in log records", red=True)
+        for line in _identity_code_records:
+            terminalreporter.line(line, red=True)
+        terminalreporter.line(
+            f"{len(_identity_code_records)} log record(s) contained an identity code: "
+            "fix the logging call (log ids, never personal data)",
+            red=True,
+        )
 
 
 # The rows the migrations seed, as (migration module, its forwards function).

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # KUTY, lowest layer first
     "accounts",
     "organisations",
@@ -51,7 +53,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "kuty.middleware.IdleSessionMiddleware",
+    "accounts.middleware.MFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -121,6 +125,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# E-mail (password reset links): EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.fi:587.
+# Default: printed on the console (development); the tests keep mail in memory (pytest-django).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="kuty@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A password reset link works for an hour, once (accounts/password_reset.py). At most
+# PASSWORD_RESET_LIMIT requests an hour per e-mail address and per client address send mail.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+PASSWORD_RESET_LIMIT = 5
+
 # django-axes: lock a user name + address out after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)  # hours
@@ -132,6 +147,13 @@ AXES_VERBOSE = False
 # Only from these is X-Forwarded-For believed; the access log and axes use the same helper.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "audit.addresses.client_ip"
+
+# Two-factor sign-in (django-otp, TOTP): the roles (comma-separated codes) whose users must
+# enrol an authenticator app; production defaults to every role. A user who has enrolled is
+# always asked for a code. Wrong codes slow the next try down (1, 2, 4, ... seconds).
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])
+OTP_TOTP_ISSUER = "KUTY"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Internationalisation: Finnish first, Swedish and English available.
 LANGUAGE_CODE = "fi"

@@ -36,6 +36,17 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Every role signs in with a second factor unless MFA_REQUIRED_ROLES says otherwise.
+MFA_REQUIRED_ROLES = env.list(
+    "MFA_REQUIRED_ROLES",
+    default=[
+        "counsellor",
+        "unit_manager",
+        "project_manager",
+        "municipal_official",
+        "administrator",
+    ],
+)
 
 # One JSON object a log line, with the request id (LOG_FORMAT=plain for a person's terminal).
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # noqa: F405

@@ -140,6 +140,24 @@ MATRIX: dict[str, Page] = {
     ),
     "password_change": Page(get=by_role(OK), post=by_role(OK)),
     "password_change_done": Page(get=by_role(OK), post=GET_ONLY),
+    # Password reset by e-mail: open to anyone, signed in or not (an empty POST shows the form
+    # again; a link that does not work shows its page, whatever the method).
+    "password_reset": Page(get=by_role(OK, anonymous=OK), post=by_role(OK, anonymous=OK)),
+    "password_reset_done": Page(
+        get=by_role(OK, anonymous=OK), post=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED)
+    ),
+    "password_reset_confirm": Page(
+        get=by_role(OK, anonymous=OK),
+        post=by_role(OK, anonymous=OK),
+        kwargs=lambda w: {"uidb64": "MA", "token": "not-a-token"},
+    ),
+    "password_reset_complete": Page(
+        get=by_role(OK, anonymous=OK), post=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED)
+    ),
+    # Two-factor sign-in: anyone signed in may enrol (an empty POST shows the form again);
+    # the world's users have no device, so the code page sends them on.
+    "mfa_enrol": Page(get=by_role(OK), post=by_role(OK)),
+    "mfa_verify": Page(get=by_role(REDIRECT), post=by_role(REDIRECT)),
     # --- clients ----------------------------------------------------------------------------
     "clients:list": Page(get=client_seers(OK), post=client_seers(REDIRECT)),
     "clients:create": Page(
