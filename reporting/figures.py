@@ -4,7 +4,7 @@ The builders (:mod:`reporting.builders`) count these for a whole range and by se
 dashboards (:mod:`reporting.dashboards`) count the same expressions by month or by unit. Both
 take the scope of periods and records from :mod:`reporting.builders.common` (``filter_q``,
 ``overlap_q``, ``scoped_periods``, ``scoped_records``, ``last_periods``) and the money from
-``rate_cents`` and ``compensated_record_ids``, so a dashboard's figure for a range always adds
+``rate_case`` and ``compensated_record_ids``, so a dashboard's figure for a range always adds
 up to the report's.
 
 This module depends on the models and :mod:`reporting.params` only, so that both the builders

@@ -47,6 +47,7 @@ from django.db.models.functions import (
 )
 from django.db.models.lookups import LessThan
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clients.models import Period, PeriodStatus, Sex
 from guidance.models import AttendanceRecord, AttendanceStatus
@@ -270,6 +271,18 @@ def rates_in_force(kind: RateKind, params: ReportParams) -> list[tuple[datetime.
     return [(rate.valid_from, int(rate.amount * 100)) for rate in rates]
 
 
+def rates_required(kind: RateKind, params: ReportParams) -> list[tuple[datetime.date, int]]:
+    """:func:`rates_in_force`, for a report that must price every day (a claim to the state):
+    ReportError, with what to do, when the range starts before the first dated rate."""
+    cents = rates_in_force(kind, params)
+    if not cents or cents[0][0] > params.date_from:
+        raise ReportError(
+            _("No %(kind)s rate is in force on %(day)s; add one in the rate table.")
+            % {"kind": RateKind(kind).label, "day": params.date_from.strftime("%d.%m.%Y")}
+        )
+    return cents
+
+
 def priced_days(kind: RateKind, params: ReportParams, date_field: str = "date") -> tuple[Any, Q]:
     """The rate of each record's day in cents (:func:`rate_case`) and the condition of the
     days before the first dated rate of ``kind`` (no rate is known for them: DOMAIN.md §3),
@@ -302,16 +315,6 @@ def rate_case(cents: list[tuple[datetime.date, int]], date_field: str = "date") 
         default=Value(0),
         output_field=IntegerField(),
     )
-
-
-def rate_cents(kind: RateKind, params: ReportParams, date_field: str = "date") -> Any:
-    """The rate of each record's day in cents, as an SQL expression.
-
-    Built from the rate rows in force during the range (:func:`rate_case`), so a range
-    spanning a rate change is summed day by day at the right rate. Whole cents keep the sum
-    exact on SQLite too (which has no decimal type); :func:`money` turns it back into euros.
-    """
-    return rate_case(rates_in_force(kind, params), date_field)
 
 
 def first_of_day(client_field: str = "period__client_id") -> Exists:

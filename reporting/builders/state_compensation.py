@@ -32,7 +32,8 @@ from .common import (
     filter_q,
     header,
     money,
-    rate_cents,
+    rate_case,
+    rates_required,
     week_monday,
     week_sunday,
 )
@@ -180,7 +181,8 @@ def build_state_compensation(
             ),
             default=Value(0),
         ),
-        cents=rate_cents(RateKind.STATE_COMPENSATION, params),
+        # A claim to the state prices every day: a range before the first rate is an error.
+        cents=rate_case(rates_required(RateKind.STATE_COMPENSATION, params)),
         **group,
         **personal,
     )

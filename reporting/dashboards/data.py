@@ -8,7 +8,7 @@ definitions, so that each adds up to the report for the same range and filters:
   the units and for each unit (the participant's last period in the unit);
 - attendance per unit and month: the attendance report's day counts (``day_counts``) over
   ``scoped_records``, with the expense allowance (the allowance report's rate of each present
-  day, ``rate_cents``);
+  day, ``rate_case``);
 - state compensation per month: the claim's compensated days (``nth_in_week`` over
   ``compensation_candidates``: at most four present days a week per client) at the day's rate;
 - goal attainment: the GAS scores (−2…+2) given at follow-up meetings held in the range, of

@@ -248,3 +248,17 @@ def test_present_days_of_a_draft_period_are_not_compensated(world):
         "amount": "161.44",
     }
     assert [unit["unit_code"] for unit in report["units"]] == ["U1", "U2"]
+
+
+def test_a_claim_before_the_first_rate_is_refused_not_priced_at_nothing(world):
+    """A claim to the state prices every day: with no rate known for the range's first day the
+    report says what to do rather than claiming 0,00 € (the allowance counts such days as
+    unpriced instead)."""
+    from reporting.builders import ReportError
+
+    Rate.objects.filter(kind="state_compensation").delete()
+    Rate.objects.create(
+        kind="state_compensation", valid_from=d(2025, 3, 10), amount="10.09", source="t"
+    )
+    with pytest.raises(ReportError, match=r"01\.03\.2025; add one in the rate table"):
+        build_state_compensation(params("state-compensation", *MARCH))
