@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 
 from reporting.builders import build_state_compensation
 from reporting.models import Rate
@@ -260,5 +261,8 @@ def test_a_claim_before_the_first_rate_is_refused_not_priced_at_nothing(world):
     Rate.objects.create(
         kind="state_compensation", valid_from=d(2025, 3, 10), amount="10.09", source="t"
     )
-    with pytest.raises(ReportError, match=r"01\.03\.2025; add one in the rate table"):
+    with (
+        translation.override("en"),
+        pytest.raises(ReportError, match=r"01\.03\.2025; add one in the rate table"),
+    ):
         build_state_compensation(params("state-compensation", *MARCH))
