@@ -263,10 +263,16 @@ class ClientSearchForm(forms.Form):
     """Search by name or identity code. Sent by POST so that the text never ends up in a URL."""
 
     q = forms.CharField(
-        label=_("Name or personal identity code"),
+        label=_("Name, personal identity code or birth date"),
+        help_text=_("A birth date as 140384 or 14.3.1984."),
         required=False,
         max_length=100,
         widget=forms.TextInput(
-            attrs={"type": "search", "autocomplete": "off", "class": "form-control"}
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "class": "form-control",
+                "aria-describedby": "search-help",
+            }
         ),
     )

@@ -65,7 +65,7 @@ UNUSUAL_ACCESS_WINDOW = datetime.timedelta(hours=1)
 
 def client_uuid_with_hetu(code: str) -> UUID | None:
     """The public id of the client registered with exactly this identity code."""
-    return Client.objects.filter(hetu=code).values_list("uuid", flat=True).first()
+    return Client.objects.with_hetu(code).values_list("uuid", flat=True).first()
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Municipality, Unit
 
-from .hetu import mask_hetu
+from .crypto import TOKEN_PREFIX, hetu_digest
+from .fields import EncryptedHetuField, HetuDigestField
+from .hetu import clean_hetu, mask_hetu
 
 
 class Sex(models.TextChoices):
@@ -118,9 +121,26 @@ class EntryData(models.Model):
         abstract = True
 
 
+class ClientQuerySet(models.QuerySet["Client"]):
+    def with_hetu(self, code: str) -> ClientQuerySet:
+        """The client with identity code ``code`` (as typed: spaces and case do not matter)."""
+        return self.filter(hetu_hmac=hetu_digest(clean_hetu(code)))
+
+    def with_hetus(self, codes: Iterable[str]) -> ClientQuerySet:
+        return self.filter(hetu_hmac__in={hetu_digest(clean_hetu(code)) for code in codes})
+
+    def in_bulk_by_hetu(self, codes: Iterable[str]) -> dict[str, Client]:
+        """The clients with these (cleaned) codes, by code; one query, no decryption to match."""
+        code_of = {hetu_digest(code): code for code in codes}
+        found = self.in_bulk(list(code_of), field_name="hetu_hmac")
+        return {code_of[digest]: client for digest, client in found.items()}
+
+
 class Client(EntryData):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    hetu = models.CharField(_("personal identity code"), max_length=11, unique=True)
+    # Stored encrypted; exact search and uniqueness by the keyed digest (clients/crypto.py).
+    hetu = EncryptedHetuField(_("personal identity code"))
+    hetu_hmac = HetuDigestField(_("identity code digest"), unique=True)
     temporary_hetu = models.BooleanField(
         _("temporary identity code"),
         default=False,
@@ -173,15 +193,17 @@ class Client(EntryData):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ClientQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         ordering = ["last_name", "first_name"]
         indexes = [models.Index(fields=["last_name", "first_name"], name="client_name")]
         constraints = [
+            # Only ciphertext: a clear-text code written past the model is refused.
             models.CheckConstraint(
-                condition=Q(hetu__regex=r"^[0-9]{6}[-+A-FU-Y][0-9]{3}[0-9A-Y]$"),
-                name="client_hetu_shape",
+                condition=Q(hetu__startswith=TOKEN_PREFIX), name="client_hetu_encrypted"
             ),
         ]
 

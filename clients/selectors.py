@@ -6,6 +6,7 @@ period's status and unit, and the latest period start, come from subqueries.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -24,12 +25,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Role, RoleAssignment, Unit
 
 from .access import clients_visible_to
-from .hetu import clean_hetu
+from .hetu import CENTURIES, clean_hetu
 from .models import Client, Period, PeriodStatus
 
 if TYPE_CHECKING:
@@ -41,6 +43,10 @@ PAGE_SIZE = 25
 # The shape of a personal identity code, after clean_hetu: a search text of this shape is
 # matched exactly against identity codes, anything else against names.
 _HETU_SHAPE = re.compile(r"^\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]$")
+# A birth date: the start of an identity code (ddmmyy, with or without its century sign), or
+# d.m.yyyy as the pages write dates.
+_CODE_START_SHAPE = re.compile(r"^(\d{2})(\d{2})(\d{2})([-+A-FU-Y]?)$")
+_BIRTH_DATE_SHAPE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 STAFF_ROLES = (Role.COUNSELLOR, Role.UNIT_MANAGER)
 
@@ -88,6 +94,40 @@ def looks_like_hetu(text: str) -> bool:
     return bool(_HETU_SHAPE.match(clean_hetu(text)))
 
 
+def birth_date_like(text: str) -> bool:
+    text = clean_hetu(text)
+    return bool(_CODE_START_SHAPE.match(text) or _BIRTH_DATE_SHAPE.match(text))
+
+
+def birth_dates_searched(text: str, *, today: datetime.date | None = None) -> list[datetime.date]:
+    """The birth dates a search text means, or none when it is no date.
+
+    ``140384`` (the start of an identity code) is 14.3.1984, or 14.3.2004 for ``140304``: every
+    century of the 1900s and 2000s that is not in the future. ``140384-`` or ``140384A`` names its
+    century with the code's sign, and ``14.3.1984`` is one date.
+    """
+    text = clean_hetu(text)
+    today = today or timezone.localdate()
+    if match := _BIRTH_DATE_SHAPE.match(text):
+        day, month, year = (int(part) for part in match.groups())
+        candidates = [(year, month, day)]
+    elif match := _CODE_START_SHAPE.match(text):
+        day, month, year, sign = match.groups()
+        centuries = [CENTURIES[sign]] if sign else [1900, 2000]
+        candidates = [(century + int(year), int(month), int(day)) for century in centuries]
+    else:
+        return []
+    dates = []
+    for year, month, day in candidates:
+        try:
+            born = datetime.date(year, month, day)
+        except ValueError:
+            continue
+        if born <= today:
+            dates.append(born)
+    return dates
+
+
 def _current_periods() -> QuerySet[Period]:
     rank = Case(
         *(When(status=status, then=Value(value)) for status, value in _STATUS_RANK.items()),
@@ -112,17 +152,21 @@ def client_list(
 ) -> QuerySet[Client]:
     """The clients ``user`` may see, filtered and sorted for the client list.
 
-    ``query`` is an identity code (matched exactly, never by part) or words each found in
-    the first or last name. ``mine`` keeps the clients ``user`` is responsible for.
-    Each row carries ``current_period_status``, ``unit_name`` (the current period's unit, or
-    the registering unit) and ``latest_start``.
+    ``query`` is an identity code (matched exactly, never by part), a birth date (``140384``,
+    ``140384-`` or ``14.3.1984``) or words each found in the first or last name. ``mine``
+    keeps the clients ``user`` is responsible for. Each row carries ``current_period_status``,
+    ``unit_name`` (the current period's unit, or the registering unit) and ``latest_start``.
     """
     clients = clients_visible_to(user)
     if mine:
         clients = clients.filter(responsible_counsellor_id=user.pk)
     query = query.strip()
     if query and looks_like_hetu(query):
-        clients = clients.filter(hetu=clean_hetu(query))
+        clients = clients.with_hetu(query)
+    elif query and (born := birth_dates_searched(query)):
+        clients = clients.filter(date_of_birth__in=born)
+    elif query and birth_date_like(query):
+        clients = clients.none()  # a date that does not exist, e.g. 310284
     else:
         for word in query.split():
             clients = clients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
@@ -212,7 +256,7 @@ def staff_of_units(unit_ids: Iterable[int]) -> QuerySet[User]:
 
 def client_with_hetu(code: str, *, exclude_pk: int | None = None) -> Client | None:
     """The client registered with exactly this code, whoever may see it (duplicate check)."""
-    clients = Client.objects.select_related("registered_unit").filter(hetu=code)
+    clients = Client.objects.select_related("registered_unit").with_hetu(code)
     if exclude_pk is not None:
         clients = clients.exclude(pk=exclude_pk)
     return clients.first()

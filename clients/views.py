@@ -72,7 +72,9 @@ def _list_log_detail(filters: dict[str, Any], query: str, page: int) -> str:
         parts.append(f"counsellor={filters['counsellor'].get_username()}")
     parts.append(f"sort={filters.get('sort') or selectors.DEFAULT_SORT}")
     parts.append(f"page={page}")
-    if query and (selectors.looks_like_hetu(query) or any(c.isdigit() for c in query)):
+    if query and selectors.birth_date_like(query):
+        parts.append("search=birth date")
+    elif query and (selectors.looks_like_hetu(query) or any(c.isdigit() for c in query)):
         parts.append("search=identity code")
     elif query:
         parts.append(f'search=name "{query[:60]}"')

@@ -165,7 +165,7 @@ def attendance_import(
 
 def _load_context(rows: tuple[Row, ...]) -> _Context:
     hetus = {clean_hetu(row["hetu"]) for row in rows if row["hetu"]}
-    clients = Client.objects.in_bulk(hetus, field_name="hetu")
+    clients = Client.objects.in_bulk_by_hetu(hetus)
     periods: dict[int, list[Period]] = defaultdict(list)
     for period in (
         Period.objects.filter(client__in=clients.values())

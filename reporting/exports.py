@@ -25,6 +25,7 @@ from django.db import connection
 
 from audit.models import Action
 from audit.services import access_log_record, access_log_record_many
+from clients.crypto import hetu_digest
 from clients.models import Client
 
 from .builders import ReportError, build_report
@@ -67,12 +68,15 @@ def client_uuids_for_hetus(hetus: Sequence[str]) -> list[uuid.UUID]:
     if not hetus:
         return []
     size = _codes_per_query()
+    digests = [hetu_digest(code) for code in hetus]
     found: dict[str, uuid.UUID] = {}
-    for start in range(0, len(hetus), size):
+    for start in range(0, len(digests), size):
         found.update(
-            Client.objects.filter(hetu__in=hetus[start : start + size]).values_list("hetu", "uuid")
+            Client.objects.filter(hetu_hmac__in=digests[start : start + size]).values_list(
+                "hetu_hmac", "uuid"
+            )
         )
-    return [found[code] for code in hetus if code in found]
+    return [found[digest] for digest in digests if digest in found]
 
 
 def report_client_uuids(report: dict[str, Any]) -> list[uuid.UUID]:
@@ -141,7 +145,7 @@ def report_download_log(*, request: HttpRequest, run: ReportRun, stored: ReportF
     for the run when it names nobody. One INSERT either way (within the log's batch size)."""
     detail = (
         f"report run {run.uuid} downloaded as {stored.format} (sha256 {stored.sha256[:16]}): "
-        f"{run.kind} {run.date_from}–{run.date_to}, {run.scope_description}"
+        f"{run.kind} {run.date_from}–{run.date_to}, {run.scope_display}"
     )
     named = run_named_clients(run)
     if named:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from organisations.importing import ErrorList, Row, RowReader, parse_municipality_code
 from organisations.models import Municipality, Unit
 
+from ..crypto import hetu_digest
 from ..hetu import clean_hetu, validate_hetu
 from ..models import (
     DISADVANTAGE_FIELDS,
@@ -116,14 +117,17 @@ class Context:
 def load_context(rows: tuple[Row, ...]) -> Context:
     hetus = {clean_hetu(row["hetu"]) for row in rows if row["hetu"]}
     periods: dict[str, list[Period]] = defaultdict(list)
-    for period in Period.objects.filter(client__hetu__in=hetus).select_related("client", "unit"):
+    digests = [hetu_digest(code) for code in hetus]
+    for period in Period.objects.filter(client__hetu_hmac__in=digests).select_related(
+        "client", "unit"
+    ):
         periods[period.client.hetu].append(period)
     return Context(
         units=Unit.objects.in_bulk({row["unit"] for row in rows}, field_name="code"),
         municipalities=Municipality.objects.in_bulk(
             {row["home_municipality"] for row in rows}, field_name="code"
         ),
-        clients=Client.objects.in_bulk(hetus, field_name="hetu"),
+        clients=Client.objects.in_bulk_by_hetu(hetus),
         periods=periods,
     )
 

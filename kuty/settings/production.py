@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIGRATE_DATABASE_URL, env
+from .base import MIGRATE_DATABASE_URL, REPLICA_DATABASE_URL, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY or SECRET_KEY.startswith("insecure"):
@@ -11,6 +11,14 @@ if not SECRET_KEY or SECRET_KEY.startswith("insecure"):
         "DJANGO_SECRET_KEY must be set for production (a long random string)."
     )
 DEBUG = False
+# Identity codes at rest: the keys never come from the repository (docs/security.md).
+HETU_KEYS = env.list("HETU_KEYS", default=[])
+HETU_HMAC_KEY = env("HETU_HMAC_KEY", default="")
+if not HETU_KEYS or not HETU_HMAC_KEY:
+    raise ImproperlyConfigured(
+        "HETU_KEYS and HETU_HMAC_KEY must be set for production: "
+        "make them with `manage.py rotate_hetu_keys --new-key`."
+    )
 KUTY_ENVIRONMENT = "production"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
@@ -21,9 +29,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if MIGRATE_DATABASE_URL:  # the schema's owner, as in base (interfaces.md §5)
     DATABASES["owner"] = env.db("MIGRATE_DATABASE_URL")
+if REPLICA_DATABASE_URL:  # the reports' read-only replica, as in base (kuty/routers.py)
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+without_jit(DATABASES)  # noqa: F405  (as in base)
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],  # noqa: F405  (MEDIA_STORAGE_URL, as in base)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -117,6 +117,8 @@ def build_allowance(params: ReportParams, *, include_personal: bool = True) -> d
             "hetu": F("period__client__hetu"),
             "last_name": F("period__client__last_name"),
             "first_name": F("period__client__first_name"),
+            # Namesakes in birth order: the code itself is ciphertext, no order (crypto.py).
+            "born": F("period__client__date_of_birth"),
         }
         if include_personal
         else {}
@@ -144,7 +146,7 @@ def build_allowance(params: ReportParams, *, include_personal: bool = True) -> d
         )
         .order_by(
             "unit",
-            *(["last_name", "first_name", "hetu"] if include_personal else []),
+            *(["last_name", "first_name", "born"] if include_personal else []),
             "client_id",
             "benefit_code",
         )

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from audit.models import AccessLogEntry
+from audit.models import AccessLogEntry, Action
 from clients.forms import SORT_CHOICES
 from clients.models import PeriodStatus
-from clients.selectors import SORTS
+from clients.selectors import SORTS, birth_dates_searched
 from tests.clients.factories import ClientFactory, PeriodFactory, make_hetu
 from tests.organisations.factories import RoleAssignmentFactory, UnitFactory, UserFactory
 
@@ -132,8 +132,9 @@ def test_identity_code_search_is_exact_and_stays_out_of_urls_and_logs(client, co
     assert code.lower() not in location
     # The same code with another century sign is another person (and not visible here).
     assert names(search(client, people["hidden"].hetu)[1]) == []
-    # Part of a code finds nobody: codes are matched whole.
-    assert names(search(client, code[:6])[1]) == []
+    # Part of a code finds nobody: codes are matched whole (its first six are a birth date).
+    assert names(search(client, code[:9])[1]) == []
+    assert names(search(client, code[:7] + "12")[1]) == []
     for detail in AccessLogEntry.objects.values_list("detail", flat=True):
         assert code[:6] not in detail
         assert "search=identity code" in detail or "search" not in detail
@@ -324,3 +325,36 @@ def test_the_list_takes_the_same_queries_for_3_or_30_clients(
         response = client.get(LIST_URL, {"sort": "unit", "status": "active"})
     assert len(names(response)) == min(count, 25)
     assert all(c.current_period_status == "active" for c in response.context["page"])
+
+
+@pytest.mark.parametrize("typed", ["010190", "010190-", "1.1.1990", "01.01.1990", " 010190 "])
+def test_a_birth_date_finds_the_clients_born_that_day(client, counsellor, people, typed):
+    client.force_login(counsellor)
+    redirect, response = search(client, typed)
+    # Anna, not Piilo of another unit born the same day; the date stays out of the URL.
+    assert names(response) == ["Aalto Anna"]
+    assert "010190" not in redirect["Location"]
+    detail = AccessLogEntry.objects.filter(action=Action.SEARCH).latest("pk").detail
+    assert "search=birth date" in detail
+    assert "1990" not in detail
+
+
+def test_a_birth_date_reaches_both_centuries_and_never_the_future(client, counsellor, people):
+    client.force_login(counsellor)
+    assert names(search(client, "090901")[1]) == ["Cederberg Cecilia"]  # 2001, not 1901
+    assert names(search(client, "090901-")[1]) == []  # the 1900s sign: 9.9.1901
+    assert names(search(client, "050580")[1]) == ["Björk Bertta"]
+    assert names(search(client, "310290")[1]) == []  # 31 February: nobody, not a name search
+
+
+def test_birth_dates_searched_reads_the_century_sign():
+    today = datetime.date(2026, 12, 4)
+    assert birth_dates_searched("140384", today=today) == [datetime.date(1984, 3, 14)]
+    assert birth_dates_searched("140304", today=today) == [
+        datetime.date(1904, 3, 14),
+        datetime.date(2004, 3, 14),
+    ]
+    assert birth_dates_searched("140304a", today=today) == [datetime.date(2004, 3, 14)]
+    assert birth_dates_searched("140384+", today=today) == [datetime.date(1884, 3, 14)]
+    assert birth_dates_searched("14.3.1984", today=today) == [datetime.date(1984, 3, 14)]
+    assert birth_dates_searched("Aalto", today=today) == []

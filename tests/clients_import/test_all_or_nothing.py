@@ -61,7 +61,7 @@ def test_a_late_row_failing_at_save_time_saves_no_earlier_row(tmp_path, monkeypa
         "row 3, column last_name: A rule the row checks did not know."
     ]
     assert row_counts() == before  # Maija's client and period of row 2 are not saved either
-    assert not Client.objects.filter(hetu=MAIJA).exists()
+    assert not Client.objects.with_hetu(MAIJA).exists()
 
 
 def test_a_late_row_failing_leaves_the_updated_client_as_it_was(tmp_path, monkeypatch, places):

@@ -10,7 +10,14 @@ def _run_production_check(extra_env: dict[str, str]) -> subprocess.CompletedProc
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOWED_HOSTS"}
+        if k
+        not in {
+            "DJANGO_SECRET_KEY",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOWED_HOSTS",
+            "HETU_KEYS",
+            "HETU_HMAC_KEY",
+        }
     }
     env.update(
         {
@@ -47,11 +54,32 @@ def test_production_refuses_the_development_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+HETU_ENV = {
+    "HETU_KEYS": "dGhpcy1pcy1hLXRlc3Qta2V5LTMyLWJ5dGVzLWxvbmc=",  # 32 bytes, base64
+    "HETU_HMAC_KEY": "a-test-digest-key",
+}
+
+
 def test_production_starts_with_a_secret_key():
     result = _run_production_check(
-        {"DJANGO_ALLOWED_HOSTS": "kuty.example.fi", "DJANGO_SECRET_KEY": "x" * 60 + "-Yz9!"}
+        {
+            "DJANGO_ALLOWED_HOSTS": "kuty.example.fi",
+            "DJANGO_SECRET_KEY": "x" * 60 + "-Yz9!",
+            **HETU_ENV,
+        }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_the_identity_code_keys():
+    """Never the keys derived from the secret key: a code's key is set on purpose."""
+    for missing in HETU_ENV:
+        env = {k: v for k, v in HETU_ENV.items() if k != missing}
+        result = _run_production_check(
+            {"DJANGO_ALLOWED_HOSTS": "kuty.example.fi", "DJANGO_SECRET_KEY": "x" * 60, **env}
+        )
+        assert result.returncode != 0
+        assert "HETU_KEYS and HETU_HMAC_KEY must be set" in result.stderr
 
 
 def test_a_cache_url_shares_the_cache_through_redis():

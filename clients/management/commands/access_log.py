@@ -35,7 +35,6 @@ from clients.access_log_report import (
     render_client_access_log_pdf,
 )
 from clients.access_log_what import EXPORTED, PRINTED
-from clients.hetu import clean_hetu
 from clients.models import Client
 
 NOT_ALLOWED = 1
@@ -164,8 +163,7 @@ class Command(BaseCommand):
 
     def _client(self, hetu: str, user: Any) -> Client:
         """The client, as the page would give it to ``user``."""
-        code = clean_hetu(hetu)
-        client = Client.objects.select_related("registered_unit__organiser").filter(hetu=code)
+        client = Client.objects.select_related("registered_unit__organiser").with_hetu(hetu)
         found = client.first()
         if found is None:
             raise CommandError(
