@@ -21,31 +21,32 @@ day with another status, or with no record yet, ends the run.
 A run is looked for up to :data:`WINDOW_MARGIN` around the asked range, so that a run across a
 month's border is seen whole; a warning is given for a run that has at least one day in the
 range. The software flags; a person decides (DOMAIN.md §3).
+
+**One definition, in the database.** :func:`find_warnings` serves the month sheet, the client
+page, the home page and the reports: one statement returns the runs that are warnings and the
+candidate weeks, aggregated (gaps and islands with window functions, :mod:`guidance.warnings_sql`);
+no attendance record is read into Python.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db.models import Count, F
-from django.db.models.functions import TruncWeek
+from django.db.models import F, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clients.models import Client, Period, PeriodStatus
 from clients.rules import limit_rows, rule_set_for
-from organisations.models import ClosureDay
 
-from .calendar import finnish_holidays, scheduled_days
+from .calendar import finnish_holidays
 from .models import AttendanceRecord, AttendanceStatus
-
-if TYPE_CHECKING:
-    from collections.abc import Collection
+from .warnings_sql import WEEK, warning_runs
 
 SICK_OVER_3_DAYS = "sick_over_3_days_uncertified"
 CHILD_SICK_OVER_4_DAYS = "child_sick_over_4_days"
@@ -149,122 +150,97 @@ class ClientWarnings:
     warnings: list[AttendanceWarning]
 
 
-def period_warnings(
-    period: Period,
-    statuses: Mapping[datetime.date, str],
-    *,
+@dataclass(frozen=True)
+class FoundWarnings:
+    """What :func:`find_warnings` returns: the runs by period and the weeks over the person's
+    limit by client (each as its Monday and the present dates in it)."""
+
+    by_period: dict[int, list[AttendanceWarning]]
+    weeks: dict[int, list[tuple[datetime.date, int]]]
+    unit_of_period: dict[int, int]
+
+
+def _as_periods(periods: QuerySet[Period] | Iterable[int]) -> QuerySet[Period] | None:
+    if isinstance(periods, QuerySet):
+        return periods
+    ids = list(periods)
+    return Period.objects.filter(pk__in=ids) if ids else None
+
+
+def find_warnings(
+    periods: QuerySet[Period] | Iterable[int],
     first: datetime.date,
     last: datetime.date,
-    not_organised: Collection[datetime.date],
-) -> list[AttendanceWarning]:
-    """The warnings of one period whose runs have a day in ``[first, last]``.
+    *,
+    week_clients: Iterable[int] | Any = None,
+) -> FoundWarnings:
+    """The one definition of the warnings that the month sheet, the client page, the home page
+    and the reports show: the runs of each of ``periods`` that have a day in ``[first, last]``
+    and, with ``week_clients`` (client ids, or a query of them), those clients' weeks over the
+    person's weekly limit (:func:`over_weekly_days`).
 
-    ``statuses``: the period's records by date around the range (at least
-    :data:`WINDOW_MARGIN` on both sides for runs across the range's borders);
-    ``not_organised``: the holidays and the unit's closure days in the same window.
+    ``periods``: a query of periods (its criteria become a subquery of the statement, never a
+    list of ids) or their ids. One query whatever the number of periods and records (and one
+    for the dated limits when a week is over the smallest limit): the database finds the runs
+    and returns only those that are warnings (:mod:`guidance.warnings_sql`).
     """
-    if not statuses:
-        return []
-    window_first, window_last = min(statuses), max(statuses)
-    days = {
-        day for day in scheduled_days(period, window_first, window_last) if day not in not_organised
-    }
-    days.update(day for day, status in statuses.items() if status != AttendanceStatus.NOT_ORGANISED)
-    days.difference_update(
-        day for day, status in statuses.items() if status == AttendanceStatus.NOT_ORGANISED
-    )
-    runs: list[tuple[str, list[datetime.date]]] = []
-    for day in sorted(days):
-        status = statuses.get(day, "")
-        if runs and runs[-1][0] == status and status:
-            runs[-1][1].append(day)
-        else:
-            runs.append((status, [day]))
-    found: list[AttendanceWarning] = []
-    for status, run in runs:
-        span = (run[-1] - run[0]).days + 1
-        if status not in LONGEST_ALLOWED_RUN or span <= LONGEST_ALLOWED_RUN[status]:
+    query = _as_periods(periods)
+    if query is None:
+        query = Period.objects.none()
+    window = (first - WINDOW_MARGIN, last + WINDOW_MARGIN)
+    by_period: dict[int, list[AttendanceWarning]] = {}
+    unit_of_period: dict[int, int] = {}
+    candidates: list[tuple[int, datetime.date, int]] = []
+    for run in warning_runs(
+        query,
+        first,
+        last,
+        window=window,
+        longest_allowed={str(status): allowed for status, allowed in LONGEST_ALLOWED_RUN.items()},
+        holidays=list(finnish_holidays(*window)),
+        present_days=present_days(week_clients, first, last) if week_clients is not None else None,
+        days_a_week=MIN_WEEKLY_LIMIT,
+    ):
+        if run.status == WEEK:
+            candidates.append((run.client_id, run.first, run.days))
             continue
-        if run[0] <= last and run[-1] >= first:
-            found.append(
-                AttendanceWarning(
-                    kind=_KIND_OF_STATUS[status],
-                    period_id=period.pk,
-                    client_id=period.client_id,
-                    first=run[0],
-                    last=run[-1],
-                    days=len(run),
-                )
+        unit_of_period[run.period_id] = run.unit_id
+        by_period.setdefault(run.period_id, []).append(
+            AttendanceWarning(
+                kind=_KIND_OF_STATUS[run.status],
+                period_id=run.period_id,
+                client_id=run.client_id,
+                first=run.first,
+                last=run.last,
+                days=run.days,
             )
-    return found
+        )
+    return FoundWarnings(by_period, weeks_over_limit(candidates), unit_of_period)
 
 
 def attendance_warnings(
-    period_ids: Iterable[int], first: datetime.date, last: datetime.date
+    periods: QuerySet[Period] | Iterable[int], first: datetime.date, last: datetime.date
 ) -> dict[int, list[AttendanceWarning]]:
-    """The warnings of each period whose runs have a day in ``[first, last]``, by period id.
-
-    Three queries whatever the number of periods. Periods without warnings are left out.
-    """
-    ids = list(period_ids)
-    if not ids:
+    """The warnings of each period whose runs have a day in ``[first, last]``, by period id,
+    each period's oldest first. Periods without warnings are left out. One query
+    (:func:`find_warnings`)."""
+    if _as_periods(periods) is None:
         return {}
-    window_first, window_last = first - WINDOW_MARGIN, last + WINDOW_MARGIN
-    periods = list(
-        Period.objects.filter(id__in=ids).only(
-            "id",
-            "client_id",
-            "unit_id",
-            "start_date",
-            "end_date",
-            "exit_date",
-            "weekdays",
-            "days_per_week",
-        )
-    )
-    statuses: dict[int, dict[datetime.date, str]] = defaultdict(dict)
-    for period_id, day, status in AttendanceRecord.objects.filter(
-        period_id__in=ids, date__range=(window_first, window_last)
-    ).values_list("period_id", "date", "status"):
-        statuses[period_id][day] = status
-    if not any(
-        status in LONGEST_ALLOWED_RUN
-        for records in statuses.values()
-        for status in records.values()
-    ):
-        return {}
-    holidays = set(finnish_holidays(window_first, window_last))
-    closed: dict[int, set[datetime.date]] = defaultdict(set)
-    for unit_id, day in ClosureDay.objects.filter(
-        unit_id__in={p.unit_id for p in periods}, date__range=(window_first, window_last)
-    ).values_list("unit_id", "date"):
-        closed[unit_id].add(day)
-    result: dict[int, list[AttendanceWarning]] = {}
-    for period in periods:
-        found = period_warnings(
-            period,
-            statuses.get(period.pk, {}),
-            first=first,
-            last=last,
-            not_organised=holidays | closed[period.unit_id],
-        )
-        if found:
-            result[period.pk] = found
-    return result
+    return find_warnings(periods, first, last).by_period
 
 
 def client_attendance_warnings(client: Client, today: datetime.date) -> list[AttendanceWarning]:
     """The client's warnings of the last :data:`CLIENT_PAGE_DAYS` days, oldest first, for the
     client page. The caller has checked that the user may see the client."""
     first = today - datetime.timedelta(days=CLIENT_PAGE_DAYS - 1)
-    period_ids = Period.objects.filter(
+    periods = Period.objects.filter(
         client=client, start_date__lte=today, end_date__gte=first
     ).exclude(status=PeriodStatus.DRAFT)
-    found = attendance_warnings(period_ids.values_list("id", flat=True), first, today)
-    weeks = over_weekly_days([client.pk], first, today).get(client.pk, [])
+    found = find_warnings(periods, first, today, week_clients=[client.pk])
+    weeks = found.weeks.get(client.pk, [])
     return sorted(
         [
-            *(warning for warnings in found.values() for warning in warnings),
+            *(warning for warnings in found.by_period.values() for warning in warnings),
             *(week_warning(client.pk, monday, count) for monday, count in weeks),
         ],
         key=lambda w: (w.first, w.kind),
@@ -287,21 +263,17 @@ def units_warning_clients(unit_ids: Iterable[int], today: datetime.date) -> list
     """Clients of ``unit_ids`` with a warning in the last :data:`HOME_PAGE_DAYS` days, by name,
     for a home page. ``unit_ids`` must already be the user's (``access.client_unit_ids``).
 
-    Five queries whatever the number of clients.
+    Two queries whatever the number of clients: the warnings of the units' periods that have
+    an absence of a warning status in the days (a subquery), and the clients.
     """
     first = today - datetime.timedelta(days=HOME_PAGE_DAYS - 1)
-    period_ids = list(
-        Period.objects.filter(
-            unit_id__in=list(unit_ids),
-            start_date__lte=today,
-            attendance__date__range=(first, today),
-            attendance__status__in=WARNING_STATUSES,
-        )
-        .exclude(status=PeriodStatus.DRAFT)
-        .values_list("id", flat=True)
-        .distinct()
-    )
-    found = attendance_warnings(period_ids, first, today)
+    periods = Period.objects.filter(
+        unit_id__in=list(unit_ids),
+        start_date__lte=today,
+        attendance__date__range=(first, today),
+        attendance__status__in=WARNING_STATUSES,
+    ).exclude(status=PeriodStatus.DRAFT)
+    found = attendance_warnings(Period.objects.filter(pk__in=periods.values("pk")), first, today)
     by_client: dict[int, list[AttendanceWarning]] = defaultdict(list)
     for warnings in found.values():
         for warning in warnings:
@@ -321,17 +293,17 @@ def units_warning_clients(unit_ids: Iterable[int], today: datetime.date) -> list
 OVER_WEEKLY_DAYS = "over_weekly_days"
 
 
-def over_weekly_days(
+def present_days(
     client_ids: Iterable[int] | Any, first: datetime.date, last: datetime.date
-) -> dict[int, list[tuple[datetime.date, int]]]:
-    """The clients (ids, or a query of ids) with a calendar week touching ``[first, last]``
-    in which they were present on more dates than a person may take part (DOMAIN.md §2: the
-    limit is the person's, all units together; 4 days, 5 before 1.7.2015, dated data): client
-    id → each such week as (its Monday, the present dates in it). One query for the
-    candidates (weeks over the smallest limit), one for the limits."""
+) -> QuerySet[Any]:
+    """Distinct rows ``client``, ``day``: the clients' present dates (periods that are not
+    drafts, all units together) in the calendar weeks touching ``[first, last]``, read in no
+    order. :func:`find_warnings` counts them by week."""
     monday = first - datetime.timedelta(days=first.isoweekday() - 1)
     sunday = last + datetime.timedelta(days=7 - last.isoweekday())
-    weeks = (
+    if not isinstance(client_ids, QuerySet):
+        client_ids = list(client_ids)
+    return (
         AttendanceRecord.objects.filter(
             period__client_id__in=client_ids,
             status=AttendanceStatus.PRESENT,
@@ -340,17 +312,34 @@ def over_weekly_days(
         )
         .exclude(period__status=PeriodStatus.DRAFT)
         .order_by()
-        .values(client=F("period__client_id"), week=TruncWeek("date"))
-        .annotate(dates=Count("date", distinct=True))
-        .filter(dates__gt=MIN_WEEKLY_LIMIT)
+        .values(client=F("period__client_id"), day=F("date"))
+        .distinct()
     )
-    found: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
-    rows = list(weeks)
+
+
+def weeks_over_limit(
+    candidates: Iterable[tuple[int, datetime.date | datetime.datetime, int]],
+) -> dict[int, list[tuple[datetime.date, int]]]:
+    """The candidate weeks (client id, Monday, present dates) over the person's limit in
+    force that week (dated data, one query when there is a candidate), by client."""
+    rows = list(candidates)
     if not rows:
         return {}
     limits = limit_rows()
-    for row in rows:
-        week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
-        if row["dates"] > rule_set_for(week, limits).max_days_per_week:
-            found[row["client"]].append((week, row["dates"]))
+    found: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    for client_id, week, dates in rows:
+        monday = week.date() if isinstance(week, datetime.datetime) else week
+        if dates > rule_set_for(monday, limits).max_days_per_week:
+            found[client_id].append((monday, dates))
     return dict(found)
+
+
+def over_weekly_days(
+    client_ids: Iterable[int] | Any, first: datetime.date, last: datetime.date
+) -> dict[int, list[tuple[datetime.date, int]]]:
+    """The clients (ids, or a query of ids) with a calendar week touching ``[first, last]``
+    in which they were present on more dates than a person may take part (DOMAIN.md §2: the
+    limit is the person's, all units together; 4 days, 5 before 1.7.2015, dated data): client
+    id → each such week as (its Monday, the present dates in it). One query for the
+    candidates (weeks over the smallest limit), one for the limits when there is one."""
+    return find_warnings(Period.objects.none(), first, last, week_clients=client_ids).weeks

@@ -18,38 +18,44 @@ The flags are the warnings counsellors see (:func:`guidance.warnings.attendance_
 so the report and the client page never disagree: runs are counted along the period's planned
 days of the unit calendar (holidays and closure days neither count nor break a run, a planned
 day with another status or no record ends it), and a run with at least one day in the range is
-flagged. That function reads the records of the in-scope periods around the range in a fixed
-number of queries and finds the runs in Python.
+flagged. The database finds the runs (:func:`guidance.warnings.find_warnings`) and returns
+only the warnings; no attendance record is read into Python.
+
+The records in scope are grouped once, by client and unit ids (:func:`client_unit_rows`); the
+units' rows and the totals add up from them, and names and identity codes are joined onto the
+grouped rows, never carried through the grouping.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F
 
+from clients.crypto import open_hetu
+from clients.models import Client
 from guidance.warnings import (
     CHILD_SICK_OVER_4_DAYS,
     OVER_WEEKLY_DAYS,
     SICK_OVER_3_DAYS,
     UNJUSTIFIED_ABSENCE,
-    attendance_warnings,
-    over_weekly_days,
+    find_warnings,
 )
+from organisations.models import Unit
 from reporting.figures import absence_days, attendance_rate, day_counts
 from reporting.params import ReportParams
 from reporting.suppression import Relations
 
-from .common import (
-    header,
-    scoped_periods,
-    scoped_records,
-)
+from .common import header, scoped_periods, scoped_records
 from .data_quality import data_quality
 from .protection import aggregate_people, protect
 
 KIND = "attendance"
 FLAGS = (UNJUSTIFIED_ABSENCE, SICK_OVER_3_DAYS, CHILD_SICK_OVER_4_DAYS, OVER_WEEKLY_DAYS)
+# The day counts of a row (reporting.figures.day_counts), which the units and totals add up.
+COUNTED = tuple(day_counts())
 
 
 def _days(row: dict[str, Any]) -> dict[str, Any]:
@@ -64,32 +70,99 @@ def _days(row: dict[str, Any]) -> dict[str, Any]:
 
 def run_flags(params: ReportParams) -> set[tuple[int, int | None, str]]:
     """(client id, unit id, flag) for every warning of the in-scope periods in the range; the
-    weekly limit is the person's, so ``over_weekly_days`` has no unit (None)."""
+    weekly limit is the person's, so ``over_weekly_days`` has no unit (None). The periods go
+    into the database's statement as a subquery on the report's criteria (never a list of
+    ids): one query for the runs and the candidate weeks, one for the dated weekly limits when
+    a week is a candidate."""
     periods = scoped_periods(params)
-    unit_of = dict(periods.values_list("pk", "unit_id"))
-    found = attendance_warnings(unit_of, params.date_from, params.date_to)
+    found = find_warnings(
+        periods, params.date_from, params.date_to, week_clients=periods.values("client_id")
+    )
     flags: set[tuple[int, int | None, str]] = {
-        (warning.client_id, unit_of[warning.period_id], warning.kind)
-        for warnings in found.values()
+        (warning.client_id, found.unit_of_period[warning.period_id], warning.kind)
+        for warnings in found.by_period.values()
         for warning in warnings
     }
-    over = over_weekly_days(periods.values("client_id"), params.date_from, params.date_to)
-    flags.update((client_id, None, OVER_WEEKLY_DAYS) for client_id in over)
+    flags.update((client_id, None, OVER_WEEKLY_DAYS) for client_id in found.weeks)
     return flags
 
 
-def build_attendance(params: ReportParams, *, include_personal: bool = True) -> dict[str, Any]:
-    records = scoped_records(params)
-    units = (
-        records.values(
-            unit_id=F("period__unit_id"),
-            unit=F("period__unit__name"),
-            unit_code=F("period__unit__code"),
-        )
-        .annotate(clients=Count("period__client_id", distinct=True), **day_counts())
-        .order_by("unit", "unit_id")
+def client_unit_rows(params: ReportParams, *, include_personal: bool) -> list[dict[str, Any]]:
+    """The day counts of each client in each unit (the records in scope, grouped by ids only),
+    with the unit's name and code and — with ``include_personal`` — the client's identity code
+    and names joined onto the grouped rows afterwards, ordered by unit name, client name, date
+    of birth, client and unit id (identity codes are encrypted: never sorted by the database).
+
+    One query: the units' rows and the totals add up from these rows."""
+    grouped = (
+        scoped_records(params)
+        .order_by()
+        .values(client_id=F("period__client_id"), unit_id=F("period__unit_id"))
+        .annotate(**day_counts())
     )
-    totals = records.aggregate(clients=Count("period__client_id", distinct=True), **day_counts())
+    try:
+        inner, values = grouped.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    connection = connections[grouped.db]
+    quote = connection.ops.quote_name
+    unit_table = quote(Unit._meta.db_table)
+    client_table = quote(Client._meta.db_table)
+    if include_personal:
+        sql = (
+            "SELECT g.*, u.name, u.code, c.hetu, c.last_name, c.first_name "  # noqa: S608
+            f"FROM ({inner}) g JOIN {unit_table} u ON u.id = g.unit_id "
+            f"JOIN {client_table} c ON c.id = g.client_id "
+            "ORDER BY u.name, c.last_name, c.first_name, c.date_of_birth, g.client_id, g.unit_id"
+        )
+    else:
+        sql = (
+            "SELECT g.*, u.name, u.code, NULL, NULL, NULL "  # noqa: S608
+            f"FROM ({inner}) g JOIN {unit_table} u ON u.id = g.unit_id "
+            "ORDER BY u.name, g.unit_id, g.client_id"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        names = [column[0] for column in cursor.description][:-5]
+        rows = []
+        for *counts, unit, unit_code, hetu, last_name, first_name in cursor.fetchall():
+            row = dict(zip(names, counts, strict=True))
+            row.update(unit=unit, unit_code=unit_code, last_name=last_name, first_name=first_name)
+            row["hetu"] = open_hetu(hetu) if hetu else hetu
+            rows.append(row)
+    return rows
+
+
+def _unit_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The units' figures added up from the client rows, by unit name and id (the rows come
+    by unit name from the database, so equal names keep its order)."""
+    units: dict[int, dict[str, Any]] = {}
+    name_rank: dict[str, int] = {}
+    for row in rows:
+        name_rank.setdefault(row["unit"], len(name_rank))
+        unit = units.setdefault(
+            row["unit_id"],
+            {
+                "unit_id": row["unit_id"],
+                "unit": row["unit"],
+                "unit_code": row["unit_code"],
+                "clients": 0,
+                **dict.fromkeys(COUNTED, 0),
+            },
+        )
+        unit["clients"] += 1
+        for key in COUNTED:
+            unit[key] += row[key] or 0
+    return sorted(units.values(), key=lambda u: (name_rank[u["unit"]], u["unit_id"]))
+
+
+def build_attendance(params: ReportParams, *, include_personal: bool = True) -> dict[str, Any]:
+    rows = client_unit_rows(params, include_personal=include_personal)
+    units = _unit_rows(rows)
+    totals: dict[str, Any] = {
+        "clients": len({row["client_id"] for row in rows}),
+        **{key: sum(row[key] or 0 for row in rows) for key in COUNTED},
+    }
     report: dict[str, Any] = header(KIND, params, include_personal=include_personal)
     report["units"] = [
         {
@@ -103,19 +176,6 @@ def build_attendance(params: ReportParams, *, include_personal: bool = True) -> 
     report["totals"] = {"clients": totals["clients"], **_days(totals)}
     if include_personal:
         flags = run_flags(params)
-        clients = (
-            records.values(
-                client_id=F("period__client_id"),
-                unit_id=F("period__unit_id"),
-                unit=F("period__unit__name"),
-                unit_code=F("period__unit__code"),
-                hetu=F("period__client__hetu"),
-                last_name=F("period__client__last_name"),
-                first_name=F("period__client__first_name"),
-            )
-            .annotate(**day_counts())
-            .order_by("unit", "last_name", "first_name", "hetu", "unit_id")
-        )
         report["clients"] = [
             {
                 "hetu": row["hetu"],
@@ -130,7 +190,7 @@ def build_attendance(params: ReportParams, *, include_personal: bool = True) -> 
                     & flags
                 ],
             }
-            for row in clients
+            for row in rows
         ]
     report["data_quality"] = data_quality(params)
     return protect_attendance(report, params.suppress_below)

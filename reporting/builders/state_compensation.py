@@ -18,11 +18,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import DenseRank, RowNumber, TruncWeek
 
-from clients.models import Period, PeriodLimit, PeriodLimitKind, PeriodStatus
+from clients.crypto import open_hetu
+from clients.models import Client, Period, PeriodLimit, PeriodLimitKind, PeriodStatus
 from guidance.models import AttendanceRecord, AttendanceStatus
+from organisations.models import Organiser, Unit
 from reporting.models import RateKind
 from reporting.params import ReportParams
 from reporting.suppression import Relations
@@ -150,27 +154,17 @@ def compensated_record_ids(params: ReportParams) -> Any:
     )
 
 
-def build_state_compensation(
-    params: ReportParams, *, include_personal: bool = True
-) -> dict[str, Any]:
-    group = {
-        "client_pk": F("period__client_id"),
-        "unit_pk": F("period__unit_id"),
-        "unit_name": F("period__unit__name"),
-        "unit_code": F("period__unit__code"),
-        "organiser": F("period__unit__organiser__name"),
-    }
-    personal = (
-        {
-            "hetu": F("period__client__hetu"),
-            "last_name": F("period__client__last_name"),
-            "first_name": F("period__client__first_name"),
-        }
-        if include_personal
-        else {}
-    )
-    # Every present day of the range in the filters is attended; the first four of the
-    # client's week are compensated. One pass over the records (``count_ranked``).
+def compensation_rows(params: ReportParams, *, include_personal: bool) -> list[dict[str, Any]]:
+    """Attended and compensated days and cents of each client in each unit.
+
+    Every present day of the range in the filters is attended; the first four of the client's
+    week are compensated. One pass over the records: the window functions rank them carrying
+    ids only, one outer ``GROUP BY`` counts them by client and unit id, and the unit's and
+    organiser's names — with ``include_personal`` the client's names and identity code — are
+    joined onto the grouped rows afterwards. Ordered by unit name, client name, date of birth,
+    client and unit id (identity codes are encrypted: never sorted by the database).
+    """
+    group = {"client_pk": F("period__client_id"), "unit_pk": F("period__unit_id")}
     rows_ranked = ranked(
         compensation_candidates(params),
         kept=Case(
@@ -184,37 +178,70 @@ def build_state_compensation(
         # A claim to the state prices every day: a range before the first rate is an error.
         cents=rate_case(rates_required(RateKind.STATE_COMPENSATION, params)),
         **group,
-        **personal,
     )
+    uses = ("nth", "day_first", "cap", "kept", "cents")
+    try:
+        inner, values = rows_ranked.values(*group, *uses).order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    connection = connections[rows_ranked.db]
+    quote = connection.ops.quote_name
     compensated = f"CASE WHEN {COMPENSATED_SQL} THEN %s ELSE 0 END"
-    names = [*group, *personal]
-    counted = count_ranked(
-        rows_ranked,
-        where="kept = 1",
-        uses=("nth", "day_first", "cap", "kept", "cents"),
-        group=names,
-        sums=[compensated % 1, compensated % "cents"],
-        order=[
-            "unit_name",
-            *(["last_name", "first_name", "hetu"] if include_personal else []),
-            "client_pk",
-            "unit_pk",
-        ],
+    grouped = (
+        "SELECT client_pk, unit_pk, COUNT(*) AS attended, "  # noqa: S608 (Django's SQL)
+        f"SUM({compensated % 1}) AS days, SUM({compensated % 'cents'}) AS cents "
+        f"FROM ({inner}) ranked WHERE kept = 1 GROUP BY client_pk, unit_pk"
     )
-    rows = []
-    for *grouped, attended, compensated_days, cents in counted:
-        row = dict(zip(names, grouped, strict=True))
-        rows.append(
-            {
-                **row,
-                "client_id": row["client_pk"],
-                "unit_id": row["unit_pk"],
-                "unit": row["unit_name"],
-                "attended_days": attended,
-                "compensated_days": compensated_days or 0,
-                "cents": cents or 0,
-            }
-        )
+    unit, organiser = quote(Unit._meta.db_table), quote(Organiser._meta.db_table)
+    client = quote(Client._meta.db_table)
+    if include_personal:
+        person = ", c.hetu, c.last_name, c.first_name"
+        joined = f" JOIN {client} c ON c.id = g.client_pk"
+        order = "u.name, c.last_name, c.first_name, c.date_of_birth, g.client_pk, g.unit_pk"
+    else:
+        person, joined, order = ", NULL, NULL, NULL", "", "u.name, g.client_pk, g.unit_pk"
+    sql = (
+        "SELECT g.client_pk, g.unit_pk, g.attended, g.days, g.cents, u.name, u.code, "  # noqa: S608
+        f"o.name{person} FROM ({grouped}) g JOIN {unit} u ON u.id = g.unit_pk "
+        f"JOIN {organiser} o ON o.id = u.organiser_id{joined} ORDER BY {order}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        found = cursor.fetchall()
+    return [
+        {
+            "client_id": client_id,
+            "unit_id": unit_id,
+            "unit": unit_name,
+            "unit_code": unit_code,
+            "organiser": organiser_name,
+            "hetu": open_hetu(hetu) if hetu else hetu,
+            "last_name": last_name,
+            "first_name": first_name,
+            "attended_days": attended,
+            "compensated_days": days or 0,
+            "cents": cents or 0,
+        }
+        for (
+            client_id,
+            unit_id,
+            attended,
+            days,
+            cents,
+            unit_name,
+            unit_code,
+            organiser_name,
+            hetu,
+            last_name,
+            first_name,
+        ) in found
+    ]
+
+
+def build_state_compensation(
+    params: ReportParams, *, include_personal: bool = True
+) -> dict[str, Any]:
+    rows = compensation_rows(params, include_personal=include_personal)
 
     report: dict[str, Any] = header(KIND, params, include_personal=include_personal)
     if include_personal:

@@ -3,7 +3,7 @@
 - active clients: clients with an in-scope period running today (the report scope
   ``scoped_periods`` for the one-day range of today);
 - clients with attendance warnings: the warnings counsellors see on their home page
-  (:func:`guidance.warnings.attendance_warnings`, the last
+  (:func:`guidance.warnings.find_warnings`, the last
   :data:`~guidance.warnings.HOME_PAGE_DAYS` days);
 - plans waiting for the three parties' agreement, follow-up meetings overdue and 24-month
   reviews overdue: the reminders' definitions (:mod:`activation_plans.selectors`), counted
@@ -25,12 +25,7 @@ from activation_plans.review import clients_due_for_review
 from activation_plans.selectors import LIVE_STATUSES
 from clients.models import Period, PeriodStatus
 from guidance.models import AttendanceMonthLock
-from guidance.warnings import (
-    HOME_PAGE_DAYS,
-    LONGEST_ALLOWED_RUN,
-    WINDOW_MARGIN,
-    attendance_warnings,
-)
+from guidance.warnings import HOME_PAGE_DAYS, LONGEST_ALLOWED_RUN, WINDOW_MARGIN, find_warnings
 from organisations.models import Unit
 from reporting.builders.common import filter_q, scoped_periods
 from reporting.params import ReportParams
@@ -72,50 +67,56 @@ class Warned:
     client_id: int
 
 
-def warning_period_ids(params: ReportParams, today: datetime.date) -> dict[int, Warned]:
-    """Period id → its unit and client, of the in-scope periods with a warning in the last
-    days.
-
-    The database picks the periods that could have one: an absence of a warning status in
-    the window and more such days around it than the longest run allowed (within the margin
-    :func:`attendance_warnings` reads). A status of which no run is allowed (unjustified
-    absence) is a warning on any day, so a period with such a day in the window has one;
-    :func:`attendance_warnings` decides about the others (runs of sickness).
-    """
+def warning_candidates(params: ReportParams, today: datetime.date) -> QuerySet[Period]:
+    """The in-scope periods that could have a warning in the last days, as a query: for a
+    status of the warnings, a record in the window read around the range (the margin of
+    :func:`~guidance.warnings.find_warnings`) that could begin a run touching the range, one
+    that could end it, and two records at least where a single day is allowed (a run of one
+    record spans one calendar day). Necessary conditions only, so that no warning is missed
+    (a run across a weekend or a closure spans more days than it has records)."""
     first, last = warning_window(today)
     around = (first - WINDOW_MARGIN, last + WINDOW_MARGIN)
     counts = {}
-    candidate = Q()
-    sure: list[str] = []
+    candidate = Q(pk__in=[])
     for status, allowed in LONGEST_ALLOWED_RUN.items():
-        inside, near = f"in_{status}", f"near_{status}"
-        counts[inside] = Count(
-            "attendance",
-            filter=Q(attendance__status=status, attendance__date__range=(first, last)),
+        mine = Q(attendance__status=status)
+        counts[f"n_{status}"] = Count("attendance", filter=mine)
+        counts[f"begins_{status}"] = Count(
+            "attendance", filter=mine & Q(attendance__date__lte=last)
         )
-        counts[near] = Count("attendance", filter=Q(attendance__status=status))
-        candidate |= Q(**{f"{inside}__gt": 0, f"{near}__gt": allowed})
-        if allowed == 0:
-            sure.append(inside)
-    rows = (
+        counts[f"ends_{status}"] = Count("attendance", filter=mine & Q(attendance__date__gte=first))
+        candidate |= Q(
+            **{
+                f"n_{status}__gte": min(allowed + 1, 2),
+                f"begins_{status}__gt": 0,
+                f"ends_{status}__gt": 0,
+            }
+        )
+    with_runs = (
         Period.objects.filter(
             filter_q(params),
             start_date__lte=last,
-            attendance__date__range=around,
             attendance__status__in=list(LONGEST_ALLOWED_RUN),
+            attendance__date__range=around,
         )
-        .values("pk", "unit_id", "client_id")
+        .order_by()
         .annotate(**counts)
         .filter(candidate)
-        .values_list("pk", "unit_id", "client_id", *sure)
+        .values("pk")
     )
-    warned: dict[int, Warned] = {}
-    undecided: dict[int, Warned] = {}
-    for period_id, unit_id, client_id, *days in rows:
-        (warned if any(days) else undecided)[period_id] = Warned(unit_id, client_id)
-    for period_id in attendance_warnings(undecided, first, last):
-        warned[period_id] = undecided[period_id]
-    return warned
+    return Period.objects.filter(pk__in=with_runs)
+
+
+def warning_period_ids(params: ReportParams, today: datetime.date) -> dict[int, Warned]:
+    """Period id → its unit and client, of the in-scope periods with a warning in the last
+    days: the warnings counsellors see (:func:`guidance.warnings.find_warnings`, the same
+    runs and window), looked for among :func:`warning_candidates`. One statement."""
+    first, last = warning_window(today)
+    found = find_warnings(warning_candidates(params, today), first, last)
+    return {
+        period_id: Warned(found.unit_of_period[period_id], warnings[0].client_id)
+        for period_id, warnings in found.by_period.items()
+    }
 
 
 def reminder_periods(params: ReportParams, today: datetime.date, kind: str) -> QuerySet[Period]:

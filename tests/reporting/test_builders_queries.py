@@ -17,12 +17,12 @@ pytestmark = pytest.mark.django_db
 # without a record (periods, closure days, records by weekday) — 4.
 # outcome: entry counts, exit counts + 4.
 # allowance: rates, rows + 4.
-# attendance: units, totals, clients, in-scope periods, warnings (periods, records, closure
-# days) + 4.
+# attendance: the records grouped by client and unit (the units and totals add up from them),
+# the warnings with the candidate weeks over the person's limit (one statement), the dated
+# limits + 4 (was 13: units, totals, clients, in-scope periods, warnings in three queries).
 # state-compensation: rates, rows + 4.
-# state-compensation reads its dated weekly cap too (PeriodLimit); attendance looks for weeks
-# over the person's limit (the candidate weeks and the dated limits).
-MAX_QUERIES = {"outcome": 6, "allowance": 6, "attendance": 13, "state-compensation": 7}
+# state-compensation reads its dated weekly cap too (PeriodLimit).
+MAX_QUERIES = {"outcome": 6, "allowance": 6, "attendance": 7, "state-compensation": 7}
 
 
 def _queries(kind: str) -> int:
