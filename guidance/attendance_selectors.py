@@ -39,19 +39,14 @@ from organisations.models import ClosureDay, Group, Unit
 
 from .calendar import days_between, finnish_holidays, month_bounds, scheduled_days
 from .models import (
+    ABSENCE_STATUSES,
     AttendanceCorrection,
     AttendanceMonthLock,
     AttendanceRecord,
     AttendanceStatus,
     GroupMembership,
 )
-from .warnings import (
-    WINDOW_MARGIN,
-    AttendanceWarning,
-    over_weekly_days,
-    period_warnings,
-    week_warning,
-)
+from .warnings import AttendanceWarning, find_warnings, week_warning
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -138,6 +133,15 @@ def attendance_month(year: int, month: int) -> tuple[datetime.date, datetime.dat
     return month_bounds(year, month)
 
 
+def attendance_month_lock_of(*, unit: Unit, first: datetime.date) -> AttendanceMonthLock | None:
+    """The lock of the unit's month (with who locked it), or None."""
+    return (
+        AttendanceMonthLock.objects.filter(unit=unit, month=first)
+        .select_related("locked_by")
+        .first()
+    )
+
+
 def attendance_groups(*, unit: Unit) -> QuerySet[Group]:
     return Group.objects.filter(unit=unit, is_active=True).order_by("name")
 
@@ -213,6 +217,7 @@ class SheetCell:
     client: Client
     day: datetime.date
     editable: bool
+    planned: bool = False  # a planned day: scheduled, and neither a holiday nor a closure day
     value: str = ""  # shown (the record's status, or the default)
     loaded: str = ""  # the database's value when the page was made
     is_default: bool = False
@@ -238,6 +243,14 @@ class SheetCell:
     def letter(self) -> str:
         return STATUS_KEYS.get(self.value, "").upper()
 
+    @property
+    def present(self) -> bool:
+        return self.value == AttendanceStatus.PRESENT
+
+    @property
+    def absent(self) -> bool:
+        return self.value in ABSENCE_STATUSES
+
 
 @dataclass
 class SheetRow:
@@ -245,6 +258,29 @@ class SheetRow:
     periods: list[Period]
     cells: list[SheetCell]
     warnings: list[AttendanceWarning] = field(default_factory=list)
+
+    # The row's totals, of the values the sheet shows (counted from its cells, no query):
+    # present days, absent days (any reason; "not organised" is neither) and planned days.
+    @property
+    def present_days(self) -> int:
+        return sum(cell.present for cell in self.cells)
+
+    @property
+    def absent_days(self) -> int:
+        return sum(cell.absent for cell in self.cells)
+
+    @property
+    def planned_days(self) -> int:
+        return sum(cell.planned for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class DayTotal:
+    """How many clients of the sheet are present and absent on ``day``."""
+
+    day: datetime.date
+    present: int
+    absent: int
 
 
 @dataclass
@@ -261,6 +297,18 @@ class MonthSheet:
     @property
     def locked(self) -> bool:
         return self.lock is not None
+
+    @property
+    def day_totals(self) -> list[DayTotal]:
+        """Per column, the clients present and absent that day (from the rows' cells)."""
+        return [
+            DayTotal(
+                day=column.day,
+                present=sum(row.cells[index].present for row in self.rows),
+                absent=sum(row.cells[index].absent for row in self.rows),
+            )
+            for index, column in enumerate(self.columns)
+        ]
 
     @property
     def previous_month(self) -> datetime.date:
@@ -286,20 +334,23 @@ def attendance_month_sheet(
     """The month sheet of ``unit`` (see the module's docstring). Six queries (seven when a
     client is over the person's weekly limit)."""
     periods = sheet_periods(unit=unit, first=first, last=last, group=group)
-    window_first, window_last = first - WINDOW_MARGIN, last + WINDOW_MARGIN
     statuses: dict[int, dict[datetime.date, str]] = defaultdict(dict)
     if periods:
-        for period_id, day, status in AttendanceRecord.objects.filter(
-            period_id__in=[p.pk for p in periods], date__range=(window_first, window_last)
-        ).values_list("period_id", "date", "status"):
+        for period_id, day, status in (
+            AttendanceRecord.objects.filter(
+                period_id__in=[p.pk for p in periods], date__range=(first, last)
+            )
+            .order_by()
+            .values_list("period_id", "date", "status")
+        ):
             statuses[period_id][day] = status
     closures: dict[datetime.date, str] = {
         day: reason or _("Unit closed")
-        for day, reason in ClosureDay.objects.filter(
-            unit=unit, date__range=(window_first, window_last)
-        ).values_list("date", "reason")
+        for day, reason in ClosureDay.objects.filter(unit=unit, date__range=(first, last))
+        .order_by()
+        .values_list("date", "reason")
     }
-    holidays = finnish_holidays(window_first, window_last)
+    holidays = finnish_holidays(first, last)
     lock = (
         AttendanceMonthLock.objects.filter(unit=unit, month=first)
         .select_related("locked_by")
@@ -309,27 +360,24 @@ def attendance_month_sheet(
         DayColumn(day=day, holiday=holidays.get(day, ""), closure=closures.get(day, ""))
         for day in days_between(first, last)
     ]
-    not_organised = set(holidays) | set(closures)
     by_client: dict[int, list[Period]] = {}
     for period in periods:
         by_client.setdefault(period.client_id, []).append(period)
-    # The week limit is the person's: their present dates in every unit count.
-    over = over_weekly_days(list(by_client), first, last) if by_client else {}
+    # The runs around the month, and the weeks over the limit, which is the person's: their
+    # present dates in every unit count. One query (guidance.warnings.find_warnings).
+    found = (
+        find_warnings([p.pk for p in periods], first, last, week_clients=list(by_client))
+        if by_client
+        else None
+    )
+    over = found.weeks if found else {}
     rows = []
     for client_id, client_periods in by_client.items():
         row = _sheet_row(
             client_periods, columns, statuses, prefill=lock is None, first=first, last=last
         )
         for period in client_periods:
-            row.warnings.extend(
-                period_warnings(
-                    period,
-                    statuses.get(period.pk, {}),
-                    first=first,
-                    last=last,
-                    not_organised=not_organised,
-                )
-            )
+            row.warnings.extend(found.by_period.get(period.pk, []) if found else [])
         row.warnings.extend(
             week_warning(client_id, monday, dates) for monday, dates in over.get(client_id, [])
         )
@@ -374,6 +422,7 @@ def _sheet_row(
             loaded = statuses.get(period.pk, {}).get(day, "")
             cell.loaded = cell.value = loaded
             cell.editable = bool(loaded) or day in scheduled[period.pk]
+            cell.planned = day in scheduled[period.pk] and not column.not_organised
             if cell.editable and not loaded and prefill and column.not_organised:
                 cell.value = AttendanceStatus.NOT_ORGANISED
                 cell.is_default = True

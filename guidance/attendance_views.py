@@ -32,7 +32,7 @@ from audit.services import access_log_record, access_log_record_many
 from . import attendance_selectors as selectors
 from . import attendance_services as services
 from .attendance_forms import MonthSheetForm, SheetFilterForm
-from .models import AttendanceStatus
+from .models import ABSENCE_STATUSES, AttendanceStatus
 
 if TYPE_CHECKING:
     import datetime
@@ -49,14 +49,22 @@ def month_url(unit: Unit, first: datetime.date, group: Group | None = None) -> s
     return f"{url}?group={group.uuid}" if group is not None else url
 
 
+def _total_kind(code: str) -> str:
+    """Which total a status counts in: "present", "absent" or none ("")."""
+    if code == AttendanceStatus.PRESENT:
+        return "present"
+    return "absent" if code in ABSENCE_STATUSES else ""
+
+
 def _statuses() -> list[dict[str, str]]:
-    """The codes, keys and labels the page's script and legend use."""
+    """The codes, keys, labels and totals the page's script and legend use."""
     return [
         {
             "code": code,
             "key": key,
             "letter": key.upper(),
             "label": str(AttendanceStatus(code).label),
+            "total": _total_kind(code),
         }
         for code, key in selectors.STATUS_KEYS.items()
     ]
@@ -201,10 +209,31 @@ def _lock_change(
     return the_unit, first
 
 
+LOCK_CONFIRMATION = "lock"  # the value of the confirmation form's "confirm" field
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
+@never_cache
 def attendance_lock(request: HttpRequest, unit: uuid.UUID, year: int, month: int) -> HttpResponse:
+    """GET asks the unit manager to confirm; only a POST from that page (``confirm=lock``)
+    locks. A POST without it locks nothing and sends the user to the question."""
     the_unit, first = _lock_change(request, unit, year, month)
+    lock_url = reverse(
+        "guidance:attendance_lock",
+        kwargs={"unit": the_unit.uuid, "year": f"{first:%Y}", "month": f"{first:%m}"},
+    )
+    if request.method == "GET":
+        context = {
+            "unit": the_unit,
+            "first": first,
+            "lock": selectors.attendance_month_lock_of(unit=the_unit, first=first),
+            "sheet_url": month_url(the_unit, first),
+            "confirmation": LOCK_CONFIRMATION,
+        }
+        return render(request, "guidance/attendance/lock_confirm.html", context)
+    if request.POST.get("confirm") != LOCK_CONFIRMATION:
+        return redirect(lock_url)
     services.attendance_month_lock(unit=the_unit, first=first, actor=request.user, request=request)
     messages.success(
         request, _("The month is locked. Changes to it now need a reason and are kept.")

@@ -7,7 +7,10 @@
  * the next day, Enter to the next client (Shift+Enter back). A click (or Space) opens a list
  * to choose from. Saving sends every cell whose value differs from its loaded value, with the
  * loaded value, as JSON in one POST; the server refuses changes to cells someone else has
- * changed meanwhile. No dependencies, no build step.
+ * changed meanwhile. The totals (per client at the end of its row, per day at the foot) count
+ * what the sheet shows and follow each change; the page made after a save counts them anew.
+ * The list opened by a click stays inside the window, however narrow. No dependencies, no
+ * build step.
  */
 (function () {
   "use strict";
@@ -71,7 +74,41 @@
     var text = cell.getAttribute("data-prefix") + ": " + label(code);
     cell.setAttribute("aria-label", text);
     updateReason();
+    updateTotals(cell);
     announce(text);
+  }
+
+  // --- totals -------------------------------------------------------------------------------
+
+  function countKinds(cells) {
+    var counts = { present: 0, absent: 0 };
+    Array.prototype.forEach.call(cells, function (cell) {
+      var status = byCode[cell.getAttribute("data-value")];
+      if (status && status.total) {
+        counts[status.total] += 1;
+      }
+    });
+    return counts;
+  }
+
+  function updateTotals(cell) {
+    var rowCounts = countKinds(cell.closest("tr").querySelectorAll("button.att-cell"));
+    var column = cell.getAttribute("data-col");
+    var dayCounts = countKinds(
+      table.tBodies[0].querySelectorAll('button.att-cell[data-col="' + column + '"]')
+    );
+    ["present", "absent"].forEach(function (kind) {
+      var rowTotal = cell.closest("tr").querySelector('[data-total="' + kind + '"]');
+      var dayTotal = table.querySelector(
+        'tfoot [data-day-total="' + kind + '"][data-col="' + column + '"]'
+      );
+      if (rowTotal) {
+        rowTotal.textContent = String(rowCounts[kind]);
+      }
+      if (dayTotal) {
+        dayTotal.textContent = String(dayCounts[kind]);
+      }
+    });
   }
 
   // --- moving -------------------------------------------------------------------------------
@@ -160,13 +197,26 @@
   });
   document.body.appendChild(picker);
 
+  var MARGIN = 8; // px kept free between the list and the window's edges
+
   function openPicker(cell) {
     var box = cell.getBoundingClientRect();
+    var viewWidth = document.documentElement.clientWidth;
+    var viewHeight = document.documentElement.clientHeight;
     pickerCell = cell;
     picker.value = cell.getAttribute("data-value");
-    picker.style.left = window.scrollX + box.left + "px";
-    picker.style.top = window.scrollY + box.bottom + "px";
-    picker.hidden = false;
+    picker.hidden = false; // shown first: its size is known only then
+    var width = picker.offsetWidth;
+    var height = picker.offsetHeight;
+    // Below the cell, else above it, else as low as fits; from the cell's left edge, moved
+    // left as far as needed to stay inside the window.
+    var left = Math.max(MARGIN, Math.min(box.left, viewWidth - width - MARGIN));
+    var top = box.bottom;
+    if (top + height > viewHeight - MARGIN) {
+      top = box.top - height >= MARGIN ? box.top - height : viewHeight - height - MARGIN;
+    }
+    picker.style.left = window.scrollX + Math.max(MARGIN, left) + "px";
+    picker.style.top = window.scrollY + Math.max(MARGIN, top) + "px";
     picker.focus();
   }
 

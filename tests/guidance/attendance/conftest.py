@@ -16,6 +16,7 @@ from tests.clients.factories import ClientFactory, PeriodFactory
 from tests.organisations.factories import ProjectFactory, RoleAssignmentFactory, UserFactory
 
 NOVEMBER = datetime.date(2025, 11, 1)
+CONFIRMED = {"confirm": "lock"}  # the lock's confirmation form, as its page posts it
 
 
 @pytest.fixture(autouse=True)

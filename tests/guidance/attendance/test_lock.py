@@ -9,7 +9,7 @@ import pytest
 from audit.models import AccessLogEntry, Action
 from guidance.models import AttendanceCorrection, AttendanceMonthLock, AttendanceRecord
 
-from .conftest import NOVEMBER, cells_payload, lock_url, sheet_url
+from .conftest import CONFIRMED, NOVEMBER, cells_payload, lock_url, sheet_url
 from .factories import AttendanceRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_a_unit_manager_locks_and_unlocks_a_month(client, unit_manager, unit):
     client.force_login(unit_manager)
     assert "Lock the month" in client.get(sheet_url(unit)).content.decode()
 
-    response = client.post(lock_url(unit))
+    response = client.post(lock_url(unit), CONFIRMED)
     assert response.status_code == 302
     assert response["Location"] == sheet_url(unit)
     lock = AttendanceMonthLock.objects.get()
@@ -50,8 +50,8 @@ def test_a_unit_manager_locks_and_unlocks_a_month(client, unit_manager, unit):
 
 def test_locking_twice_keeps_one_lock(client, unit_manager, unit):
     client.force_login(unit_manager)
-    client.post(lock_url(unit))
-    client.post(lock_url(unit))
+    client.post(lock_url(unit), CONFIRMED)
+    client.post(lock_url(unit), CONFIRMED)
     assert AttendanceMonthLock.objects.count() == 1
 
 

@@ -13,7 +13,7 @@ from guidance.models import AttendanceCorrection, AttendanceMonthLock, Attendanc
 from tests.clients.factories import ClientFactory, PeriodFactory
 from tests.organisations.factories import RoleAssignmentFactory, UserFactory
 
-from .conftest import NOVEMBER, cells_payload, lock_url, sheet_url
+from .conftest import CONFIRMED, NOVEMBER, cells_payload, lock_url, sheet_url
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -54,7 +54,7 @@ def test_locking_a_units_month_leaves_the_other_units_sheet_editable(
     client, manager_of_both, unit, other_unit, outsider, pirjo_period
 ):
     client.force_login(manager_of_both)
-    client.post(lock_url(unit))
+    client.post(lock_url(unit), CONFIRMED)
     assert is_locked(sheet(client, unit))
     page_b = sheet(client, other_unit)
     assert not is_locked(page_b)
@@ -72,8 +72,8 @@ def test_locking_a_units_month_leaves_the_other_units_sheet_editable(
 
 def test_locking_one_unit_then_the_other_locks_both(client, manager_of_both, unit, other_unit):
     client.force_login(manager_of_both)
-    client.post(lock_url(unit))
-    client.post(lock_url(other_unit))
+    client.post(lock_url(unit), CONFIRMED)
+    client.post(lock_url(other_unit), CONFIRMED)
     assert set(AttendanceMonthLock.objects.values_list("unit", "month")) == {
         (unit.pk, NOVEMBER),
         (other_unit.pk, NOVEMBER),
@@ -86,8 +86,8 @@ def test_unlocking_a_units_month_leaves_the_other_units_lock(
 ):
     AttendanceRecord.objects.create(period=pirjo_period, date=D(2025, 11, 3), status="sick")
     client.force_login(manager_of_both)
-    client.post(lock_url(unit))
-    client.post(lock_url(other_unit))
+    client.post(lock_url(unit), CONFIRMED)
+    client.post(lock_url(other_unit), CONFIRMED)
 
     client.post(lock_url(unit, unlock=True))
 

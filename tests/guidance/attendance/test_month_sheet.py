@@ -53,8 +53,9 @@ def test_the_sheet_has_a_row_per_client_and_a_column_per_day(
     sheet = response.context["sheet"]
     assert [row.client.full_name for row in sheet.rows] == ["Aalto Liisa", "Virtanen Matti"]
     assert len(sheet.columns) == 30
-    assert body.count('<th scope="col"') == 31  # the client column and 30 days
-    assert body.count('<th scope="row"') == 2
+    # The client column, 30 days and the three totals (present, absent, planned).
+    assert body.count('<th scope="col"') == 34
+    assert body.count('<th scope="row"') == 4  # two clients, and the foot's two totals
     monday = cell_html(body, matti_period.client, "2025-11-03")
     assert 'data-value="present"' in monday
     assert 'data-loaded="present"' in monday
@@ -377,7 +378,7 @@ def test_a_counsellor_saves_but_may_not_lock(client, counsellor, unit, matti_per
 
 def test_lock_and_unlock_need_post(client, unit_manager, unit):
     client.force_login(unit_manager)
-    assert client.get(lock_url(unit)).status_code == 405
+    assert client.get(lock_url(unit)).status_code == 200  # the confirmation, see test_totals
     assert client.get(lock_url(unit, unlock=True)).status_code == 405
     assert not AttendanceMonthLock.objects.exists()
 
@@ -414,11 +415,14 @@ def test_the_sheet_takes_the_same_queries_for_5_or_30_clients(
     url = sheet_url(unit, NOVEMBER)
     # Savepoint and release (ATOMIC_REQUESTS), session, user, roles, unit, periods with their
     # clients, records, closure days, lock, weeks over the person's limit, late corrections,
-    # the access-log row, groups.
+    # the access-log row, groups. The totals are counted from the cells: no query of their own.
     with django_assert_num_queries(14):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["sheet"].rows) == clients
+    body = response.content.decode()
+    assert f'data-day-total="present" data-col="3">{clients}<' in body
+    assert f'data-day-total="absent" data-col="5">{clients}<' in body
 
 
 def test_the_sheet_warns_of_a_week_over_the_persons_limit(
