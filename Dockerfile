@@ -43,4 +43,5 @@ USER kuty
 
 EXPOSE 8000
 
-CMD ["gunicorn", "kuty.wsgi:application", "--bind", "0.0.0.0:8000", "--forwarded-allow-ips=*", "--workers", "3"]
+# Workers by cores (gunicorn.conf.py): GUNICORN_WORKERS, else 2 × cores + 1.
+CMD ["gunicorn", "kuty.wsgi:application", "--config", "gunicorn.conf.py"]

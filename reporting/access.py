@@ -179,10 +179,11 @@ def may_use_reports(user: User | AnonymousUser) -> bool:
 
 
 def scope_label(scope: ReportScope) -> str:
-    """The scope in words, stored on the run: "Unit: Aa-paja"."""
+    """What the run stores of its scope: the place's own name ("Aa-paja"), in no language; the
+    kind of scope is put before it when the run is shown (``ReportRun.scope_display``)."""
     if scope.scope == RunScope.ALL:
-        return scope.label
-    return f"{RunScope(scope.scope).label}: {scope.label}"
+        return RunScope.ALL.value  # never shown: "All units" in the reader's language is
+    return str(scope.label)
 
 
 def get_scope_for_user(user: User | AnonymousUser, value: str) -> ReportScope:

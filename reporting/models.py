@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Municipality, Unit
@@ -97,6 +97,18 @@ class RunScope(models.TextChoices):
     PROJECT = "project", _("Project")
     MUNICIPALITY = "municipality", _("Home municipality")
     ALL = "all", _("All units")
+
+
+def _place_name(kind: RunScope, stored: str) -> str:
+    """The place's name of a stored scope; runs made before the name was stored alone carry the
+    kind in the language of the day in front of it ("Kotikunta: Lahti")."""
+    head, sep, rest = stored.partition(": ")
+    if sep:
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                if head == str(kind.label):
+                    return rest
+    return stored
 
 
 class ReportRun(models.Model):
@@ -191,8 +203,16 @@ class ReportRun(models.Model):
     def __str__(self) -> str:
         return (
             f"{self.get_kind_display()} {self.date_from:%d.%m.%Y}–{self.date_to:%d.%m.%Y} "
-            f"({self.scope_description})"
+            f"({self.scope_display})"
         )
+
+    @property
+    def scope_display(self) -> str:
+        """The scope in the reader's language: "Kotikunta: Lahti", "Hemkommun: Lahti"."""
+        kind = RunScope(self.scope)
+        if kind == RunScope.ALL:
+            return str(kind.label)
+        return f"{kind.label}: {_place_name(kind, self.scope_description)}"
 
     @property
     def is_active(self) -> bool:
@@ -228,6 +248,12 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.format}"
+
+    @property
+    def split_by_unit(self) -> bool:
+        """A PDF that would have been longer than REPORT_PDF_MAX_PAGES: stored as a zip with a
+        summary PDF and one PDF per unit (reporting.renderers.pdf.write)."""
+        return self.format == "pdf" and self.content_type == "application/zip"
 
 
 class ReportRunClients(models.Model):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
@@ -243,7 +244,7 @@ def _meta(run: ReportRun) -> dict[str, Any]:
     return {
         "generated_by": (person.get_full_name() or person.get_username()) if person else None,
         "scheduled": run.scheduled,
-        "scope": run.scope_description,
+        "scope": run.scope_display,
         "run": str(run.uuid),
     }
 
@@ -255,25 +256,53 @@ def _render_files(run: ReportRun, report: dict[str, Any]) -> list[ReportFile]:
     try:
         for index, fmt in enumerate(run.formats, start=1):
             renderer = get_renderer(fmt)
-            data = (
-                renderer.render(report, meta=meta)
-                if fmt in META_FORMATS
-                else renderer.render(report)
-            )
-            item = ReportFile(
-                run=run,
-                format=fmt,
-                sha256=hashlib.sha256(data).hexdigest(),
-                size=len(data),
-                content_type=renderer.CONTENT_TYPE,
-            )
-            item.file.save(_file_name(run, renderer.EXTENSION), ContentFile(data), save=False)
-            files.append(item)
+            if hasattr(renderer, "write"):  # written to a file as it is made (the PDF)
+                files.append(_stored_file(run, fmt, renderer, report, meta))
+            else:
+                data = (
+                    renderer.render(report, meta=meta)
+                    if fmt in META_FORMATS
+                    else renderer.render(report)
+                )
+                item = ReportFile(
+                    run=run,
+                    format=fmt,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    size=len(data),
+                    content_type=renderer.CONTENT_TYPE,
+                )
+                item.file.save(_file_name(run, renderer.EXTENSION), ContentFile(data), save=False)
+                files.append(item)
             _set_progress(run.pk, PROGRESS_BUILT + PROGRESS_FILES * index // len(run.formats))
     except BaseException:
         _delete_files(files)
         raise
     return files
+
+
+def _stored_file(
+    run: ReportRun, fmt: str, renderer: Any, report: dict[str, Any], meta: dict[str, Any]
+) -> ReportFile:
+    """Render into a temporary file (never the whole file in memory) and hand it to the
+    storage (default_storage: MEDIA_ROOT, or S3 with MEDIA_STORAGE_URL), which copies it in
+    chunks. The renderer says what it wrote: a PDF, or a zip of PDFs per unit."""
+    with tempfile.TemporaryFile() as handle:
+        written = renderer.write(report, handle, meta=meta)
+        handle.seek(0)
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+        size = handle.tell()
+        handle.seek(0)
+        item = ReportFile(
+            run=run,
+            format=fmt,
+            sha256=digest.hexdigest(),
+            size=size,
+            content_type=written.content_type,
+        )
+        item.file.save(_file_name(run, written.extension), File(handle), save=False)
+    return item
 
 
 def _delete_files(files: Sequence[ReportFile]) -> None:

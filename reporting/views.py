@@ -8,6 +8,7 @@ not exist; so does a scope that is not one of the user's (only a tampered form s
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -104,6 +105,7 @@ def _run_context(request: HttpRequest, run: ReportRun) -> dict[str, object]:
         "files": report_run_files(run),
         "can_rerun": can_rerun(request.user, run),
         "show_record_links": may_see_clients_of_run(request.user, run),
+        "max_pdf_pages": settings.REPORT_PDF_MAX_PAGES,
     }
 
 

@@ -159,6 +159,9 @@ def running_celery_worker(url: str | None = None) -> Iterator[CeleryWorkerProces
         "worker",
         "--pool=solo",
         "--concurrency=1",
+        # The default queue and the reports' own (kuty/settings/base.py CELERY_TASK_ROUTES).
+        "-Q",
+        "celery,reports",
         "-l",
         "info",
         "-n",

@@ -12,3 +12,9 @@ AXES_FAILURE_LIMIT = 5
 KUTY_ENVIRONMENT = "test"
 # One role for the tests, whatever .env says: tests/audit/test_db_roles.py proves the two roles.
 DATABASES.pop("owner", None)  # noqa: F405
+# The reports' replica (kuty/routers.py): a second connection to the same test database.
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "ATOMIC_REQUESTS": False,
+    "TEST": {"MIRROR": "default"},
+}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kuty.routers import report_reads
 from reporting.params import ReportParams
 
 from .allowance import build_allowance
@@ -30,7 +31,9 @@ BUILDERS: dict[str, Builder] = {
 
 
 def build_report(params: ReportParams, *, include_personal: bool = True) -> dict[str, Any]:
-    return BUILDERS[params.kind](params, include_personal=include_personal)
+    # Every read of the build goes to the read-only replica when there is one (kuty/routers.py).
+    with report_reads():
+        return BUILDERS[params.kind](params, include_personal=include_personal)
 
 
 __all__ = [

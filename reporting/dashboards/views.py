@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from audit.models import Action
 from audit.services import access_log_record, access_log_record_many
+from kuty.routers import report_reads
 from organisations.access import get_access
 from organisations.models import Role
 
@@ -55,7 +56,8 @@ def dashboard_response(
     context["form"] = form
     if not form.is_valid():
         return render(request, template, context, status=400)
-    context["dashboard"] = build_dashboard(form.selection(), today)
+    with report_reads():  # from the read-only replica when there is one (kuty/routers.py)
+        context["dashboard"] = build_dashboard(form.selection(), today)
     return render(request, template, context)
 
 

@@ -109,7 +109,11 @@ def test_request_creates_a_queued_run_narrowed_to_the_scope(
         run = ask(world.staff.alice, units=["U1"], formats=("pdf", "json"))
     assert len(callbacks) == 1  # the task is sent only after the commit
     assert run.status == RunStatus.QUEUED
-    assert (run.scope, run.scope_code, run.scope_description) == ("unit", "U1", "Unit: Aa-paja")
+    assert (run.scope, run.scope_code, run.scope_description) == ("unit", "U1", "Aa-paja")
+    # The kind of scope is shown in the reader's language, not stored in the asker's.
+    for language, shown in (("en", "Unit: Aa-paja"), ("fi", "Yksikkö: Aa-paja")):
+        with translation.override(language):
+            assert run.scope_display == shown
     assert run.requested_by == world.staff.alice
     assert run.scheduled is False
     assert run.formats == ["json", "pdf"]
@@ -302,3 +306,16 @@ def test_sweep_fails_stale_runs_and_resends_lost_ones(world):
     assert "interrupted" in stale.failure_reason
     fresh.refresh_from_db()
     assert fresh.status == RunStatus.QUEUED
+
+
+def test_a_run_stored_with_its_scope_in_finnish_reads_in_the_readers_language(world):
+    """Runs made before the name was stored alone carry "Kotikunta: Lahti"."""
+    run = ask(world.staff.alice, units=["U1"], formats=("json",))
+    run.scope, run.scope_description = "municipality", "Kotikunta: Lahti"
+    with translation.override("sv"):
+        swedish = run.scope_display
+    with translation.override("en"):
+        english = run.scope_display
+    assert english == "Home municipality: Lahti"
+    assert swedish.endswith(": Lahti")
+    assert "Kotikunta" not in swedish

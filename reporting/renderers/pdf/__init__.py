@@ -25,16 +25,24 @@ instead of its bars.
 from __future__ import annotations
 
 import datetime
+import io
 import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import pgettext
 
-from kuty.pdf import html_to_pdf
+from kuty.pdf import PageNumberStyle, PdfJoiner, html_to_pdf, html_to_pdf_file, page_number_style
 
 from ..formatting import (
     DASH,
@@ -63,6 +71,12 @@ EXTENSION = "pdf"
 TEMPLATE = "reporting/pdf/report.html"
 LANDSCAPE = frozenset({"allowance", "attendance"})
 NUMERIC = frozenset({"count", "days", "money", "rate"})
+# The page and its footer (report.html): the page numbers of a document in parts are drawn
+# the same way (kuty.pdf.page_number_style).
+PAGE_MARGIN = "22mm 14mm 20mm 14mm"
+PAGE_CSS_PORTRAIT = f"size: A4; margin: {PAGE_MARGIN};"
+PAGE_CSS_LANDSCAPE = f"size: A4 landscape; margin: {PAGE_MARGIN};"
+FOOTER_CSS = 'font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; color: #444;'
 
 # The width of the text between the page margins (A4, 14 mm margins left and right), in mm.
 PAGE_WIDTH_MM = {"portrait": 210 - 28, "landscape": 297 - 28}
@@ -140,14 +154,26 @@ def _cells(table: Table, values: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def table_context(table: Table, *, landscape: bool = False) -> dict[str, Any]:
+def table_context(
+    table: Table,
+    *,
+    landscape: bool = False,
+    start: int = 0,
+    end: int | None = None,
+) -> dict[str, Any]:
+    """The template's view of ``table``, or of its rows ``start:end`` (a part of a long
+    document): the totals row and the legend go with the last rows, a part after the first
+    says that the table continues."""
+    last = end is None or end >= len(table.rows)
     totals = None
-    if table.totals is not None:
+    if table.totals is not None and last:
         totals = _cells(table, {**table.totals, table.columns[0].key: table.totals_label})
     widths = column_widths(table.columns, landscape=landscape)
+    rows = table.rows if start == 0 and last else table.rows[start:end]
     return {
         "key": table.key,
         "title": table.title,
+        "continued": start > 0,
         "wide": len(table.columns) > WIDE_COLUMNS,
         "columns": [
             {
@@ -158,9 +184,9 @@ def table_context(table: Table, *, landscape: bool = False) -> dict[str, Any]:
             }
             for column, width in zip(table.columns, widths, strict=True)
         ],
-        "rows": [_cells(table, row) for row in table.rows],
+        "rows": [_cells(table, row) for row in rows],
         "totals": totals,
-        "has_hidden": table.has_hidden,
+        "has_hidden": last and table.has_hidden,
     }
 
 
@@ -223,14 +249,17 @@ def _organiser_totals(units: list[dict[str, Any]], rows: list[dict[str, Any]] | 
     return totals
 
 
-def claim_sections(report: dict[str, Any], landscape: bool) -> list[dict[str, Any]]:
+def claim_sections(
+    report: dict[str, Any], landscape: bool, *, cells: bool = True
+) -> list[dict[str, Any]]:
     """The state-compensation claim, one section per organiser: each organiser claims for its
     own units, with its own totals and its own signature line (DOMAIN.md §3). One organiser
     keeps the report's totals as they are."""
     organisers = sorted({unit.get("organiser") or "" for unit in report["units"]})
     if len(organisers) <= 1:
         name = organisers[0] if organisers else ""
-        return [_section(report, name or scope_names(report["filters"]).header_left, landscape)]
+        header = name or scope_names(report["filters"]).header_left
+        return [_section(report, header, landscape, cells=cells)]
     organiser_of = {unit.get("unit_code"): unit.get("organiser") or "" for unit in report["units"]}
     sections = []
     for name in organisers:
@@ -241,15 +270,19 @@ def claim_sections(report: dict[str, Any], landscape: bool) -> list[dict[str, An
         part = {**report, "units": units, "totals": _organiser_totals(units, rows)}
         if rows is not None:
             part["rows"] = rows
-        sections.append(_section(part, name, landscape))
+        sections.append(_section(part, name, landscape, cells=cells))
     return sections
 
 
-def _section(report: dict[str, Any], organiser: str, landscape: bool) -> dict[str, Any]:
+def _section(
+    report: dict[str, Any], organiser: str, landscape: bool, *, cells: bool = True
+) -> dict[str, Any]:
     totals = report["totals"]
+    tables = report_tables(report)
     return {
         "organiser": organiser,
-        "tables": [table_context(table, landscape=landscape) for table in report_tables(report)],
+        "table_objects": tables,
+        "tables": [table_context(table, landscape=landscape) for table in tables] if cells else [],
         "summary": [
             (pgettext("report", "Clients"), format_cell("count", totals.get("clients"))),
             (pgettext("report", "Total amount"), format_cell("money", totals.get("amount"))),
@@ -281,8 +314,14 @@ def _summary(report: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def build_context(report: dict[str, Any], meta: dict[str, Any] | None) -> dict[str, Any]:
+def build_context(
+    report: dict[str, Any], meta: dict[str, Any] | None, *, cells: bool = True
+) -> dict[str, Any]:
+    """The whole document's context, as one part (``blocks``: the tables in the claim's
+    sections or on their own). With ``cells=False`` the tables are left for the parts to fill
+    (:func:`document_parts`): only their ``Table`` objects are kept."""
     meta = meta or {}
+    landscape = report["kind"] in LANDSCAPE
     names = scope_names(report["filters"])
     summary = _summary(report)
     date_from, date_to = parse_date(report["from"]), parse_date(report["to"])
@@ -290,7 +329,7 @@ def build_context(report: dict[str, Any], meta: dict[str, Any] | None) -> dict[s
     generated_by = meta.get("generated_by") or (
         pgettext("report", "KUTY, scheduled report") if meta.get("scheduled") else ""
     )
-    return {
+    context = {
         "kind": report["kind"],
         "title": kind_title(report["kind"]),
         "range": f"{fi_date(date_from)}–{fi_date(date_to)}",
@@ -298,13 +337,10 @@ def build_context(report: dict[str, Any], meta: dict[str, Any] | None) -> dict[s
         "header_right": names.header_right,
         "parameters": parameters,
         "summary": summary,
-        "tables": [
-            table_context(table, landscape=report["kind"] in LANDSCAPE)
-            for table in report_tables(report)
-        ],
+        "tables": [],
         # The claim: per organiser, each with its tables, totals and signature line.
         "sections": (
-            claim_sections(report, report["kind"] in LANDSCAPE)
+            claim_sections(report, landscape, cells=cells)
             if report["kind"] == "state-compensation"
             else []
         ),
@@ -320,11 +356,254 @@ def build_context(report: dict[str, Any], meta: dict[str, Any] | None) -> dict[s
         "suppress_below": report.get("suppress_below"),
         "generated_at": fi_datetime(generated_at(report)),
         "generated_by": generated_by,
-        "landscape": report["kind"] in LANDSCAPE,
+        "landscape": landscape,
+        # One part (the whole document): the first page's matter, the end, page numbers by CSS.
+        "front": True,
+        "back": True,
+        "numbered": True,
     }
+    if not context["sections"]:
+        context["table_objects"] = report_tables(report)
+        if cells:
+            context["tables"] = [
+                table_context(table, landscape=landscape) for table in context["table_objects"]
+            ]
+    context["blocks"] = _blocks(context)
+    return context
+
+
+def _blocks(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tables of a whole document in the template's blocks: one per claim section (with
+    its heading, summary and signatures), or one without a section."""
+    if context["sections"]:
+        return [
+            {"claim": section, "head": True, "tail": True, "next": index > 0,
+             "tables": section["tables"]}
+            for index, section in enumerate(context["sections"])
+        ]  # fmt: skip
+    return [{"claim": None, "head": True, "tail": True, "next": False, "tables": context["tables"]}]
 
 
 def render(report: dict[str, Any], meta: dict[str, Any] | None = None) -> bytes:
+    """The report as one PDF (in parts joined, when it is long)."""
+    buffer = io.BytesIO()
+    write_pdf(report, buffer, meta=meta)
+    return buffer.getvalue()
+
+
+def rows_per_part() -> int:
+    return max(int(getattr(settings, "REPORT_PDF_PART_ROWS", 300)), 1)
+
+
+def max_pages() -> int:
+    return int(getattr(settings, "REPORT_PDF_MAX_PAGES", 2000))
+
+
+def _table_rows(context: dict[str, Any]) -> int:
+    groups = context["sections"] or [context]
+    return sum(len(table.rows) for group in groups for table in group["table_objects"])
+
+
+def document_parts(
+    report: dict[str, Any], meta: dict[str, Any] | None, per_part: int
+) -> Iterator[dict[str, Any]]:
+    """The template contexts of the document's parts, each with at most ``per_part`` table
+    rows (a table longer than that goes on in the next part; a short one is never split).
+    The first part has the first page's matter, the last one the data quality and the end.
+    Each part's cells are made only when it is its turn, so memory holds one part."""
+    base = build_context(report, meta, cells=False)
+    landscape = base["landscape"]
+    claims = base["sections"] or [None]
+    budget = per_part
+    part: dict[str, Any] = {**base, "front": True, "back": False, "numbered": False, "blocks": []}
+
+    def cells(plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {**block, "tables": [
+                table_context(table, landscape=landscape, start=start, end=end)
+                for table, start, end in block["tables"]
+            ]}
+            for block in plan
+        ]  # fmt: skip
+
+    for index, claim in enumerate(claims):
+        tables = claim["table_objects"] if claim else base["table_objects"]
+        block = {"claim": claim, "head": True, "tail": False, "next": index > 0, "tables": []}
+        part["blocks"].append(block)
+        for table in tables:
+            start, count = 0, len(table.rows)
+            while True:
+                if budget <= 0 and (start < count or count == 0):
+                    yield {**part, "blocks": cells(part["blocks"])}
+                    budget = per_part
+                    block = {"claim": claim, "head": False, "tail": False, "next": False,
+                             "tables": []}  # fmt: skip
+                    part = {**part, "front": False, "blocks": [block]}
+                take = min(count - start, budget)
+                block["tables"].append((table, start, start + take))
+                budget -= max(take, 1)
+                start += take
+                if start >= count:
+                    break
+        block["tail"] = True
+    yield {**part, "back": True, "blocks": cells(part["blocks"])}
+
+
+def _page_numbers(landscape: bool) -> PageNumberStyle:
+    """ "Sivu X / Y" as report.html's footer draws it (called in Finnish)."""
+    label = pgettext("report PDF", "Page").replace("{", "{{").replace("}", "}}")
+    page_css = PAGE_CSS_LANDSCAPE if landscape else PAGE_CSS_PORTRAIT
+    return page_number_style(page_css, FOOTER_CSS, label + " {page} / {pages}")
+
+
+class TooManyPages(Exception):
+    """The document passed REPORT_PDF_MAX_PAGES while it was written."""
+
+
+def write_pdf(
+    report: dict[str, Any],
+    out: BinaryIO,
+    *,
+    meta: dict[str, Any] | None = None,
+    page_limit: int | None = None,
+) -> int:
+    """Write the report as one tagged PDF to ``out``; returns its number of pages.
+
+    A report of at most ``rows_per_part()`` table rows is one WeasyPrint document, as always.
+    A longer one is rendered in parts, joined as they come (:class:`kuty.pdf.PdfJoiner`), so
+    that memory holds one part whatever the report's size; the page numbers are stamped over
+    the whole document at the end. With ``page_limit``, raises :class:`TooManyPages` as soon
+    as the document will clearly be longer (estimated after the first part, checked after
+    each)."""
+    per_part = rows_per_part()
     with translation.override("fi"):
-        html = render_to_string(TEMPLATE, build_context(report, meta))
-    return html_to_pdf(html)
+        parts = document_parts(report, meta, per_part)
+        first = next(parts)
+        following = next(parts, None)
+        if following is None:  # one part: WeasyPrint numbers the pages itself
+            html = render_to_string(TEMPLATE, {**first, "numbered": True})
+            html_to_pdf_file(html, out)
+            return -1
+        rows = _table_rows(first)
+        style = _page_numbers(first["landscape"])
+        joiner = PdfJoiner(out, page_numbers=style)
+        pages = joiner.add(_part_pdf(first))
+        done = sum(len(t["rows"]) for block in first["blocks"] for t in block["tables"])
+        if page_limit is not None and done and pages * rows / done > page_limit:
+            raise TooManyPages(pages * rows // done)
+        for part in (following, *parts):
+            pages += joiner.add(_part_pdf(part))
+            if page_limit is not None and pages > page_limit:
+                raise TooManyPages(pages)
+        return joiner.finish()
+
+
+def _part_pdf(context: dict[str, Any]) -> bytes:
+    return html_to_pdf(render_to_string(TEMPLATE, context))
+
+
+# --- above the page limit: one PDF per unit, in a zip -------------------------------------------
+
+ZIP_CONTENT_TYPE = "application/zip"
+
+
+@dataclass
+class Written:
+    """What :func:`write` wrote: its content type and file extension."""
+
+    content_type: str
+    extension: str
+    units: int = 0  # PDFs of units in the zip; 0 for one PDF
+
+
+def write(report: dict[str, Any], out: BinaryIO, *, meta: dict[str, Any] | None = None) -> Written:
+    """The report run's PDF: one document, or — when it would be longer than
+    REPORT_PDF_MAX_PAGES and the report has rows of several units — a zip with a summary PDF
+    (the report without the client rows) and one PDF per unit with its clients."""
+    units = report.get("units") or []
+    personal = _personal_key(report)
+    limit = max_pages() if personal and len(units) > 1 else None
+    start = out.tell()
+    try:
+        write_pdf(report, out, meta=meta, page_limit=limit)
+    except TooManyPages:
+        out.seek(start)
+        out.truncate()
+        return _write_zip(report, out, meta=meta, personal=personal)
+    return Written(CONTENT_TYPE, EXTENSION)
+
+
+def _personal_key(report: dict[str, Any]) -> str | None:
+    for key in ("rows", "clients"):
+        if key in report:
+            return key
+    return None
+
+
+def _write_zip(
+    report: dict[str, Any], out: BinaryIO, *, meta: dict[str, Any] | None, personal: str | None
+) -> Written:
+    summary = {key: value for key, value in report.items() if key != personal}
+    count = 0
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        with translation.override("fi"):
+            first = "00_" + slugify(pgettext("report PDF", "summary")) + ".pdf"
+        _zip_pdf(archive, first, summary, meta)
+        for index, unit_report in enumerate(unit_reports(report, personal), start=1):
+            name = slugify(unit_report["units"][0].get("unit") or "") or f"unit-{index}"
+            _zip_pdf(archive, f"{index:02d}_{name}.pdf", unit_report, meta)
+            count += 1
+    return Written(ZIP_CONTENT_TYPE, "zip", units=count)
+
+
+def _zip_pdf(
+    archive: zipfile.ZipFile, name: str, report: dict[str, Any], meta: dict[str, Any] | None
+) -> None:
+    with tempfile.TemporaryFile() as part, archive.open(name, "w", force_zip64=True) as target:
+        write_pdf(report, part, meta=meta)
+        part.seek(0)
+        shutil.copyfileobj(part, target, 1024 * 1024)
+
+
+def unit_reports(report: dict[str, Any], personal: str | None) -> Iterator[dict[str, Any]]:
+    """The report cut by unit: each unit's row, its clients, its figures as the totals."""
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for row in report.get(personal or "", []) if personal else []:
+        by_unit.setdefault(row.get("unit_code") or "", []).append(row)
+    for unit in report["units"]:
+        code = unit.get("unit_code") or ""
+        rows = by_unit.get(code, [])
+        part = {
+            **report,
+            "filters": {**report["filters"], "units": [code] if code else []},
+            "units": [unit],
+            "totals": {**report["totals"], **unit},
+            "data_quality": {},
+        }
+        if personal:
+            part[personal] = rows
+        if "totals_by_payer" in report:
+            part["totals_by_payer"] = _payer_totals(rows)
+        yield part
+
+
+def _payer_totals(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The payers of one unit's rows (figures of personal rows are never hidden)."""
+    payers: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row.get("present_days") is None or row.get("amount") is None:
+            return {}
+        entry = payers.setdefault(
+            row.get("payer") or "unknown", {"hetus": set(), "present_days": 0, "amount": Decimal(0)}
+        )
+        entry["hetus"].add(row.get("hetu"))
+        entry["present_days"] += row["present_days"]
+        entry["amount"] += Decimal(row["amount"])
+    return {
+        payer: {
+            "clients": len(entry["hetus"]),
+            "present_days": entry["present_days"],
+            "amount": str(entry["amount"].quantize(Decimal("0.01"))),
+        }
+        for payer, entry in payers.items()
+    }
