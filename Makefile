@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 
-.PHONY: help venv venv-dev messages run test lint worker beat demo migrate mutate
+.PHONY: help venv venv-dev messages run test lint worker beat demo migrate mutate bench
 
 help:
 	@echo "make run       install, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -27,6 +27,8 @@ help:
 	@echo "make venv      .venv with the application's requirements"
 	@echo "make venv-dev  .venv with the development requirements (tests, lint)"
 	@echo "make mutate    mutation testing of the money and import code (slow, not in CI)"
+	@echo "make bench     time pages and reports on 40,000 generated clients next to plain SQL,"
+	@echo "               write bench/results.md (BENCH_DATABASE_URL, BENCH_CLIENTS, BENCH_YEARS)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -83,11 +85,18 @@ endef
 
 worker: venv
 	$(need_broker)
-	$(VENV)/bin/celery -A kuty worker -l info
+	$(VENV)/bin/celery -A kuty worker -l info -Q celery,reports
 
 beat: venv
 	$(need_broker)
 	$(VENV)/bin/celery -A kuty beat -l info
+
+# The benchmark (docs/scaling.md): a database of its own, created, migrated and filled with
+# generated data on the first run (manage.py generate_scale_data), then every page and report
+# timed next to a hand-written SQL query; the table goes to bench/results.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kuty_bench
+bench: venv messages
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) scripts/bench.py
 
 # Mutation testing (docs/testing.md): mutmut changes MUTATE_FILE one small fault at a time in a
 # scratch copy of the tree and runs MUTATE_TESTS against each; a survivor is a fault no test saw.
