@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from absence_notices.selectors import notice_summaries
 from activation_plans.selectors import Reminders, reminders_for
 from audit.models import Action
 from audit.services import access_log_record_many
@@ -26,7 +27,7 @@ from clients.log_search import unusual_access_for_units
 from guidance.agenda import counsellor_agenda
 from guidance.warnings import units_warning_clients
 from organisations.access import get_access, home_url_name
-from organisations.models import Role
+from organisations.models import Role, Unit
 from reporting.dashboards.scope import municipal_scope, project_scope
 from reporting.dashboards.unit import unit_manager_figures
 from reporting.dashboards.views import dashboard_response
@@ -116,6 +117,11 @@ def home_unit_manager(request: HttpRequest) -> HttpResponse:
         "unit_figures": unit_manager_figures(request.user, today),
         "unusual_access": unusual_access_for_units(
             unit_ids=access.manage_unit_ids, now=timezone.now()
+        ),
+        # Counts only, no client named: nothing to log.
+        "absence_notices": notice_summaries(
+            units=Unit.objects.filter(id__in=access.manage_unit_ids).select_related("organiser"),
+            today=today,
         ),
     }
     _log_home(request, _reminder_clients(reminders), Role.UNIT_MANAGER)

@@ -31,7 +31,7 @@ from django.utils import timezone
 from accounts.models import User
 from activation_plans.models import ActivationPlan, PlanVersion
 from activation_plans.selectors import plan_snapshot
-from clients.models import Client, Destination, ExitReason, Period, PeriodStatus
+from clients.models import Benefit, Client, Destination, ExitReason, Period, PeriodStatus
 from guidance.models import AttendanceStatus, Group, GroupSession, IndividualSession
 from organisations.models import Unit
 from reporting.models import ReportRun
@@ -154,6 +154,9 @@ def build_world() -> World:
     eero = client("Eero", "Erkkilä", unit, lahti)
     kaisa = client("Kaisa", "Koivisto", unit, lahti)
     olli = client("Olli", "Outinen", other_unit, helsinki)
+    # Aino's benefit is paid by Kela: she has absence notices (absence_notices) to send.
+    aino.benefit = Benefit.LABOUR_MARKET_SUBSIDY
+    aino.save(update_fields=["benefit"])
 
     # Aino: active period ending within 30 days, an active plan with a follow-up due.
     plan = AgreedPlanFactory(
