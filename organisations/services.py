@@ -5,8 +5,10 @@ group; a unit and a date for a closure day), creates it or changes only what dif
 what it did (:class:`~organisations.importing.Change`), so that imports and the demo data can
 run any number of times. Every write goes through ``full_clean()`` first.
 
-The structure is not client data, so these writes leave no access-log row (DOMAIN.md §6 logs
-the processing of client data). Giving people their roles (``user_add_role``) is logged.
+The structure is not client data, so the upserts (imports, demo data) leave no access-log row
+(DOMAIN.md §6 logs the processing of client data). Giving people their roles and taking them away
+(``user_add_role``, ``user_remove_role``) is logged, and so is every edit an administrator makes
+in the app (``structure_record_save``, ``closure_day_remove``).
 """
 
 from __future__ import annotations
@@ -327,6 +329,95 @@ def _role_added_detail(result: RoleAdded, role: str, scope: RoleScope | None) ->
         where = f" for scope {role_scope_label(scope)}" if scope is not None else ""
         parts.append(f"role {role}{where} given")
     return "; ".join(parts)
+
+
+def role_assignment_scope(assignment: RoleAssignment) -> RoleScope | None:
+    """The place the role is held in: a unit, a project, an organiser, a municipality, or none."""
+    return assignment.unit or assignment.project or assignment.organiser or assignment.municipality
+
+
+@transaction.atomic
+def user_remove_role(
+    *,
+    assignment: RoleAssignment,
+    actor: User | None = None,
+    actor_name: str = "",
+    request: HttpRequest | None = None,
+) -> None:
+    """Take the role away from its user; one access-log row about the user says which role
+    and where. The user and everything they recorded stay."""
+    user = assignment.user
+    role = assignment.role
+    scope = role_assignment_scope(assignment)
+    assignment.delete()
+    where = f" for scope {role_scope_label(scope)}" if scope is not None else ""
+    access_log_record(
+        action=Action.CHANGE,
+        request=request,
+        user=actor,
+        username=actor_name,
+        obj=user,
+        detail=f"role {role}{where} taken away",
+    )
+
+
+# --- the structure edited in the app ---------------------------------------------------------
+
+StructureRecord = TypeVar("StructureRecord", Unit, Group, ClosureDay, Project)
+
+
+def _structure_label(obj: models.Model) -> str:
+    code = getattr(obj, "code", None)
+    if code:
+        return f"{obj._meta.model_name} {code}"
+    if isinstance(obj, ClosureDay):
+        return f"closure day {obj.date.isoformat()} of unit {obj.unit.code}"
+    if isinstance(obj, Group):
+        return f"group of unit {obj.unit.code}"
+    return str(obj._meta.model_name)
+
+
+@transaction.atomic
+def structure_record_save(
+    *,
+    obj: StructureRecord,
+    actor: User,
+    request: HttpRequest | None = None,
+    units: Iterable[Unit] | None = None,
+) -> StructureRecord:
+    """Save a unit, a group, a closure day or a project edited in the app (``units``: a
+    project's units, which become exactly these), all or nothing, after ``full_clean()``;
+    one access-log row names who created or changed what."""
+    created = obj._state.adding
+    obj.full_clean()
+    obj.save()
+    if units is not None and isinstance(obj, Project):
+        obj.units.set(list(units))
+    access_log_record(
+        action=Action.CREATE if created else Action.CHANGE,
+        request=request,
+        user=actor,
+        obj=obj,
+        detail=f"{_structure_label(obj)} {'created' if created else 'changed'}",
+    )
+    return obj
+
+
+@transaction.atomic
+def closure_day_remove(
+    *, closure_day: ClosureDay, actor: User, request: HttpRequest | None = None
+) -> None:
+    """Remove a closure day: the unit is open that day again. Logged."""
+    label = _structure_label(closure_day)
+    unit = closure_day.unit
+    closure_day.delete()
+    access_log_record(
+        action=Action.DELETE,
+        request=request,
+        user=actor,
+        obj=unit,
+        detail=f"{label} removed",
+    )
 
 
 # --- organisation import (interfaces.md §0) -------------------------------------------------
