@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from activation_plans.models import ClientGoal
 from clients.models import Client
+from organisations.models import Group
 
-from .models import GroupMembership, GroupSessionParticipant, SessionKind
+from .models import GroupMembership, GroupSession, GroupSessionParticipant, SessionKind
+from .session_selectors import group_sessions_at
 from .session_services import RosterLine
 
 # How far ahead a session can be booked.
@@ -204,6 +206,10 @@ class GroupSessionForm(SessionTimeForm):
             "a day. Also on a day that is not one of the client's planned weekdays."
         ),
     )
+    confirm_same_time = forms.BooleanField(
+        label=_("Save anyway: this is another session at the same time"),
+        required=False,
+    )
 
     def __init__(
         self,
@@ -212,9 +218,13 @@ class GroupSessionForm(SessionTimeForm):
         roster: Sequence[Client],
         saved: dict[int, GroupSessionParticipant] | None = None,
         fixed_date: bool = False,
+        group: Group | None = None,
+        session: GroupSession | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.group = group
+        self.session = session
         self.fields["counsellors"].queryset = counsellors
         self.fields["duration_minutes"].initial = 90
         if fixed_date:
@@ -253,6 +263,32 @@ class GroupSessionForm(SessionTimeForm):
                 )
             )
         return rows
+
+    def clean(self) -> dict[str, Any]:
+        """A warning the user confirms: the group already has a session at this date and
+        time (most often the same session entered twice)."""
+        data = super().clean()
+        if self.group is None or data.get("date") is None or data.get("time") is None:
+            return data
+        same_time = group_sessions_at(
+            group=self.group, starts_at=self.starts_at(), exclude=self.session
+        )
+        if same_time and not data.get("confirm_same_time"):
+            self.add_error(
+                "confirm_same_time",
+                _(
+                    "%(group)s already has a session on %(day)s at %(time)s: %(topic)s. "
+                    "Check that this is not the same session entered twice; to save it "
+                    "anyway, tick the box."
+                )
+                % {
+                    "group": self.group.name,
+                    "day": date_format(data["date"], "SHORT_DATE_FORMAT"),
+                    "time": data["time"].strftime("%H:%M"),
+                    "topic": same_time[0].topic,
+                },
+            )
+        return data
 
     def roster_lines(self) -> list[RosterLine]:
         data = self.cleaned_data

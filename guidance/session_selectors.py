@@ -170,6 +170,16 @@ def group_sessions_of(*, group: Group, limit: int = 30) -> list[GroupSession]:
     )
 
 
+def group_sessions_at(
+    *, group: Group, starts_at: datetime.datetime, exclude: GroupSession | None = None
+) -> list[GroupSession]:
+    """The group's other sessions starting at the same date and time (a likely double entry)."""
+    sessions = GroupSession.objects.filter(group=group, starts_at=starts_at)
+    if exclude is not None:
+        sessions = sessions.exclude(pk=exclude.pk)
+    return list(sessions.order_by("pk"))
+
+
 def counsellor_choices(*, unit_ids: Iterable[int]) -> QuerySet[User]:
     """Staff (counsellors, unit managers) of the units: who may be named as counsellors."""
     return staff_of_units(unit_ids)

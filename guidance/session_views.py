@@ -276,6 +276,7 @@ def group_session_create(request: HttpRequest, code: UUID) -> HttpResponse:
         counsellors=selectors.counsellor_choices(unit_ids=[group.unit_id]),
         roster=roster,
         fixed_date=True,
+        group=group,
         initial={"date": day, "counsellors": [request.user.pk]},
     )
     if request.method == "POST" and form.is_valid():
@@ -343,6 +344,8 @@ def group_session_edit(request: HttpRequest, code: UUID) -> HttpResponse:
         counsellors=selectors.counsellor_choices(unit_ids=[session.group.unit_id]),
         roster=roster,
         saved=saved,
+        group=session.group,
+        session=session,
         initial=GroupSessionForm.initial_from(session),
     )
     if request.method == "POST" and form.is_valid():

@@ -1,10 +1,16 @@
-"""The client's timeline: individual sessions, group sessions and plan events in one list,
-newest first (the client page shows it with ``templates/guidance/partials/client_timeline.html``).
+"""The client's timeline: individual sessions, group sessions, plan events and the ends of
+periods (with the exit reason and destination) in one list, newest first (the client page
+shows it with ``templates/guidance/partials/client_timeline.html``).
 
-Seven queries whatever the number of entries: each source is read once, newest first and cut
+Eight queries whatever the number of entries: each source is read once, newest first and cut
 at ``limit`` (the newest ``limit`` of the merged list are among the newest ``limit`` of each
-source), then merged in Python. Period starts and exits, and attendance warnings, are shown
-by the client page itself.
+source), then merged in Python. Period starts and attendance warnings are shown by the client
+page itself.
+
+Order: by day, newest first. Within a day, oldest to newest: a plan being made, then its
+agreement, then the day's other events by time, then the end of a period. A plan whose
+record was made after its parties had agreed (an import, the demo) is shown as made on the
+first day of agreement, without a time.
 
 Confidentiality: the caller has got ``client`` from ``clients.access.get_client_for_user``,
 so ``user`` may see the client and its session notes. A group session shows only this
@@ -25,7 +31,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from activation_plans.models import ActivationPlan, FollowUpMeeting, PlanVersion
-from clients.models import PeriodStatus
+from clients.models import Period, PeriodStatus
 from organisations.access import get_access
 
 from .models import GroupSessionParticipant, IndividualSession
@@ -46,6 +52,11 @@ class EntryKind:
     PLAN_AGREED = "plan_agreed"
     PLAN_CHANGED = "plan_changed"
     FOLLOW_UP_MEETING = "follow_up_meeting"
+    PERIOD_ENDED = "period_ended"
+
+
+# Within one day, oldest first (see the module's docstring); other kinds are 2.
+_DAY_STEPS = {EntryKind.PLAN_CREATED: 0, EntryKind.PLAN_AGREED: 1, EntryKind.PERIOD_ENDED: 3}
 
 
 @dataclass(frozen=True)
@@ -166,6 +177,25 @@ def _agreed_on(plan: ActivationPlan) -> datetime.date | None:
     return max(dates) if all(dates) else None  # type: ignore[type-var]
 
 
+def _first_agreed_on(plan: ActivationPlan) -> datetime.date | None:
+    dates = [
+        plan.client_agreed_on,
+        plan.organiser_agreed_on,
+        plan.employment_authority_agreed_on,
+    ]
+    known = [day for day in dates if day is not None]
+    return min(known) if known else None
+
+
+def _made_at(plan: ActivationPlan) -> tuple[datetime.datetime, bool]:
+    """When the plan was made, and whether that has a time: its record's creation, unless a
+    party agreed to it on an earlier day (the record was made later, by an import)."""
+    first = _first_agreed_on(plan)
+    if first is not None and first < timezone.localtime(plan.created_at).date():
+        return _start_of(first), False
+    return plan.created_at, True
+
+
 def _plan_entries(client: Client, limit: int) -> list[TimelineEntry]:
     plans = (
         ActivationPlan.objects.filter(period__client=client)
@@ -177,11 +207,12 @@ def _plan_entries(client: Client, limit: int) -> list[TimelineEntry]:
         url = reverse("activation_plans:detail", kwargs={"code": plan.uuid})
         period = plan.period
         placement = f"{period.unit.name}, {_day(period.start_date)}–{_day(period.last_day)}"
+        made_at, made_has_time = _made_at(plan)
         entries.append(
             TimelineEntry(
                 kind=EntryKind.PLAN_CREATED,
-                at=plan.created_at,
-                has_time=True,
+                at=made_at,
+                has_time=made_has_time,
                 title=_("Plan made: %(plan_type)s") % {"plan_type": plan.plan_type},
                 details=_details(placement, _name(plan.created_by)),
                 url=url,
@@ -251,6 +282,37 @@ def _follow_up_entries(client: Client, limit: int) -> list[TimelineEntry]:
     ]
 
 
+def _period_end_entries(client: Client, limit: int) -> list[TimelineEntry]:
+    periods = (
+        Period.objects.filter(client=client, exit_date__isnull=False)
+        .select_related("unit")
+        .order_by("-exit_date", "-pk")[:limit]
+    )
+    return [
+        TimelineEntry(
+            kind=EntryKind.PERIOD_ENDED,
+            at=_start_of(period.exit_date),
+            has_time=False,
+            title=_("Period ended: %(unit)s") % {"unit": period.unit.name},
+            details=_details(
+                _("Exit reason: %(reason)s") % {"reason": period.get_exit_reason_display()}
+                if period.exit_reason
+                else "",
+                _("Destination: %(destination)s")
+                % {"destination": period.get_destination_display()}
+                if period.destination
+                else "",
+            ),
+        )
+        for period in periods
+    ]
+
+
+def _order(entry: TimelineEntry) -> tuple[datetime.date, int, datetime.datetime]:
+    """Sort key, oldest first: the day, the step within the day, the time."""
+    return (entry.day, _DAY_STEPS.get(entry.kind, 2), entry.at)
+
+
 def client_timeline(
     client: Client, user: User | AnonymousUser, limit: int = 50
 ) -> list[TimelineEntry]:
@@ -261,6 +323,7 @@ def client_timeline(
         *_plan_entries(client, limit),
         *_version_entries(client, limit),
         *_follow_up_entries(client, limit),
+        *_period_end_entries(client, limit),
     ]
-    entries.sort(key=lambda entry: entry.at, reverse=True)
+    entries.sort(key=_order, reverse=True)
     return entries[:limit]

@@ -96,7 +96,7 @@ class DashboardFilterForm(forms.Form):
         if scope.kind == PROJECT:
             units = self.fields["units"]
             units.choices = [(str(unit.uuid), unit.name) for unit in scope.units]
-            units.widget.attrs["size"] = str(min(max(len(scope.units), 2), 8))
+            units.widget = forms.CheckboxSelectMultiple(choices=units.choices)
             del self.fields["municipality"]
         else:
             del self.fields["units"]

@@ -244,6 +244,7 @@ def test_the_page_takes_the_same_queries_for_3_or_30_periods(
 
 # The registry's part: session, user, role assignments, client, can-edit check, periods (with
 # units and plans), access-log insert, and the request's savepoint and release (9); guidance's
-# sections: attendance warnings, weeks over the person's limit and transition actions (4), the
-# timeline (5).
+# sections: attendance warnings with the weeks over the person's limit (one statement since the
+# database finds the runs; was two) and transition actions (3), the timeline (6: with the ended
+# periods).
 QUERIES_CLIENT_PAGE = 18

@@ -84,12 +84,15 @@ def test_dashboards_with_filters(live_server, browser_page: Page, screenshot, pe
     screenshot("dashboard-project-results-by-unit")
 
     # Only Aa-paja: the filter goes into the address, and the figures follow.
-    page.locator("select[name=units]").select_option(str(world.u1.uuid))
+    # Checkboxes, no Ctrl-click; the euro figure keeps its € on the same line.
+    page.locator(f"input[name=units][value='{world.u1.uuid}']").check()
     page.get_by_test_id("apply-filters").click()
     expect(page).to_have_url(f"{live_server.url}{reverse('home_project_manager')}?"
                              f"from=2025-01-01&to=2025-03-31&units={world.u1.uuid}")  # fmt: skip
     expect(page.get_by_test_id("kpi-active").locator(".dash-kpi-value")).to_have_text("1")
     expect(page.get_by_test_id("kpi-allowance")).to_contain_text("189,00\xa0€")
+    allowance = page.get_by_test_id("kpi-allowance").locator(".dash-kpi-value")
+    assert allowance.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
     _charts_drawn(page)
     screenshot("dashboard-project-one-unit")
 

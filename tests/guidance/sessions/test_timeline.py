@@ -8,8 +8,10 @@ import datetime
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from activation_plans.models import PlanVersion
+from clients.models import Destination, ExitReason, PeriodStatus
 from guidance.timeline import EntryKind, client_timeline
 from organisations.access import get_access
 from tests.activation_plans.factories import FollowUpFactory, PlanFactory
@@ -24,8 +26,8 @@ from tests.guidance.sessions.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TIMELINE_QUERIES = 7  # individual sessions + their counsellors + goals, group lines, plans,
-# plan versions, follow-up meetings
+TIMELINE_QUERIES = 8  # individual sessions + their counsellors + goals, group lines, plans,
+# plan versions, follow-up meetings, ended periods
 
 
 def add_events(client, group, counsellor, today: datetime.date, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -66,13 +68,15 @@ def test_entries_come_newest_first_across_kinds(
 
     assert [entry.kind for entry in timeline] == [
         EntryKind.PLAN_CHANGED,  # just now
-        EntryKind.PLAN_CREATED,  # just before
         EntryKind.INDIVIDUAL_SESSION,  # yesterday
         EntryKind.GROUP_SESSION,  # two days ago
         EntryKind.INDIVIDUAL_SESSION,
         EntryKind.GROUP_SESSION,
         EntryKind.FOLLOW_UP_MEETING,  # 20 days ago
         EntryKind.PLAN_AGREED,  # 49 days ago
+        # The record was made just now, but the client agreed to the plan 50 days ago: it was
+        # made by then (an import, the demo), never after its own agreement.
+        EntryKind.PLAN_CREATED,
     ]
     assert [entry.at for entry in timeline] == sorted(
         (entry.at for entry in timeline), reverse=True
@@ -153,3 +157,41 @@ def test_the_plan_events_link_to_the_plan(kuty_client, counsellor, unit, today):
     (entry,) = client_timeline(kuty_client, counsellor)
     assert entry.kind == EntryKind.PLAN_CREATED
     assert entry.url == reverse("activation_plans:detail", kwargs={"code": plan.uuid})
+
+
+def test_a_plan_made_and_agreed_the_same_day_reads_made_then_agreed(
+    kuty_client, counsellor, period, plan, today
+):
+    """The demo's plans were agreed on the day they were made: the newest-first list shows
+    the agreement above the making, never the other way round."""
+    plan.client_agreed_on = plan.organiser_agreed_on = today
+    plan.employment_authority_agreed_on = today
+    plan.organiser_representative = plan.employment_authority_representative = "Edustaja"
+    plan.save()
+
+    kinds = [entry.kind for entry in client_timeline(kuty_client, counsellor)]
+
+    assert kinds == [
+        EntryKind.PLAN_AGREED,
+        EntryKind.PLAN_CREATED,
+    ]
+
+
+def test_an_ended_period_shows_its_exit_reason_and_destination(kuty_client, counsellor, period):
+    period.status = PeriodStatus.ENDED
+    period.exit_date = period.start_date + datetime.timedelta(days=30)
+    period.exit_reason = ExitReason.COMPLETED
+    period.destination = Destination.EDUCATION
+    period.save()
+
+    with translation.override("en"):
+        (entry,) = client_timeline(kuty_client, counsellor)
+        html = render_to_string(
+            "guidance/partials/client_timeline.html",
+            {"client": kuty_client, "timeline": [entry], "can_edit": False},
+        )
+
+    assert entry.kind == EntryKind.PERIOD_ENDED
+    assert entry.day == period.exit_date
+    assert "Exit reason: Completed as planned" in html
+    assert "Destination: Education" in html
