@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts import otp_views, password_reset
+from accounts import invitations, otp_views, password_reset
 from clients import log_search
 
 from . import views
@@ -60,12 +60,21 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        invitations.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path("people/", include("accounts.people.urls")),
+    path("organisation/", include("organisations.urls")),
     path("clients/", include("clients.urls")),
     path("access-log/", log_search.access_log_search_view, name="access_log_search"),
     path("plans/", include("activation_plans.urls")),
     path("guidance/", include("guidance.urls")),
     path("reports/", include("reporting.urls")),
+    path("absence-notices/", include("absence_notices.urls")),
     path("dashboards/", include("reporting.dashboard_urls")),
+    path("help/", include("help.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,23 @@
 """Settings shared by every environment. Values come from the environment (django-environ)."""
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
+from kuty.storage_url import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def _derived_key(secret: str, purpose: str) -> str:
+    """A key made from SECRET_KEY: development and tests only (production sets its own)."""
+    digest = hashlib.sha256(f"kuty:{purpose}:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -39,6 +50,8 @@ INSTALLED_APPS = [
     "activation_plans",
     "guidance",
     "reporting",
+    "absence_notices",
+    "help",
     "kuty",
 ]
 
@@ -98,6 +111,27 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 MIGRATE_DATABASE_URL = env("MIGRATE_DATABASE_URL", default="")
 if MIGRATE_DATABASE_URL:
     DATABASES["owner"] = env.db("MIGRATE_DATABASE_URL")
+# A read-only replica for the report builders and the dashboards (kuty/routers.py): only reads
+# inside kuty.routers.report_reads() go there; every write, the access log included, goes to
+# the default database. Unset: the default database does all.
+REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+DATABASE_ROUTERS = ["kuty.routers.ReplicaRouter"]
+
+
+def without_jit(databases: dict) -> dict:
+    """PostgreSQL connections without JIT compilation (``-c jit=off``, added to any options
+    of the URL): the reports' set-based statements are priced high enough to be compiled, and
+    compiling took longer than running them (2.8 s of 5.4 s for a year's warnings)."""
+    for database in databases.values():
+        if database.get("ENGINE", "").endswith("postgresql"):
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    return databases
+
+
+without_jit(DATABASES)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -155,6 +189,12 @@ MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])
 OTP_TOTP_ISSUER = "KUTY"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
+# Identity codes at rest (clients/crypto.py, docs/security.md): Fernet keys, newest first, and
+# the key of the digest that exact search compares. Production must set both; elsewhere they are
+# derived from SECRET_KEY so that `make run` and the tests need nothing.
+HETU_KEYS = env.list("HETU_KEYS", default=[_derived_key(SECRET_KEY, "hetu")])
+HETU_HMAC_KEY = env("HETU_HMAC_KEY", default=_derived_key(SECRET_KEY, "hetu-hmac"))
+
 # Internationalisation: Finnish first, Swedish and English available.
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
@@ -169,6 +209,13 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The report files: MEDIA_ROOT, or S3-compatible storage with MEDIA_STORAGE_URL=s3://bucket/prefix
+# ?endpoint_url=…&region=… (kuty/storage_url.py; credentials from the AWS_* environment).
+MEDIA_STORAGE_URL = env("MEDIA_STORAGE_URL", default="")
+STORAGES = {
+    "default": media_storage(MEDIA_STORAGE_URL),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -223,6 +270,14 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Reports are built on their own queue ("reports"), so a year's report for the whole
+# organisation never delays the reminders and the beat tasks on the default queue ("celery").
+# A worker consumes the queues given with -Q (docker-compose.yml runs one worker for each).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"reporting.tasks.execute_report_run": {"queue": "reports"}}
+# A worker child that has grown past this many KiB is replaced after its task (a large report
+# leaves the Python heap big); 0 turns the limit off.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that sends a task must not hang on a broker that is away: connect within 2 s,
 # and a report run that cannot be sent waits in the database (reporting.runs._enqueue).
@@ -262,6 +317,12 @@ ACCESS_LOG_RETENTION_YEARS = env.int("ACCESS_LOG_RETENTION_YEARS", default=12)
 RECORD_RETENTION_YEARS = env.int("RECORD_RETENTION_YEARS", default=10)
 # Counts from 1 to N-1 are hidden in figures for municipal officials and published reports.
 REPORT_SUPPRESS_BELOW = env.int("REPORT_SUPPRESS_BELOW", default=5)
+# A report PDF longer than this many table rows is rendered in parts of this size and joined
+# (reporting/renderers/pdf): memory holds one part, whatever the report's size.
+REPORT_PDF_PART_ROWS = env.int("REPORT_PDF_PART_ROWS", default=300)
+# A report run whose PDF would pass this many pages gets a zip instead: a summary PDF and one
+# PDF per unit (the run's page says so).
+REPORT_PDF_MAX_PAGES = env.int("REPORT_PDF_MAX_PAGES", default=2000)
 # A unit manager is warned of anyone who opened more clients than this outside their own
 # caseload within an hour (clients/log_search.py).
 ACCESS_LOG_UNUSUAL_CLIENTS = env.int("ACCESS_LOG_UNUSUAL_CLIENTS", default=20)

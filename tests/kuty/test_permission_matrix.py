@@ -10,6 +10,7 @@ take. No answer is ever a server error.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from organisations.models import Project
 from tests.kuty.world import (
     ADMINISTRATOR,
     ANONYMOUS,
@@ -110,6 +112,38 @@ def _run(w: World) -> dict[str, Any]:
     return {"code": w.run.uuid}
 
 
+def _half_month(w: World) -> dict[str, Any]:
+    """The first half of last month: ended, so its absence notices are due."""
+    last_month = (w.today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return {"unit": w.unit.uuid, "year": last_month.year, "month": last_month.month, "half": 1}
+
+
+def unit_staff(ok: Expect) -> dict[str, Expect]:
+    """The unit's own counsellors and unit managers; nobody else sees it (404)."""
+    return by_role(NOT_FOUND, **{COUNSELLOR: ok, UNIT_MANAGER: ok})
+
+
+def _alice(w: World) -> dict[str, Any]:
+    return {"code": w.users[COUNSELLOR].uuid}
+
+
+def _unit(w: World) -> dict[str, Any]:
+    return {"code": w.unit.uuid}
+
+
+def _project(w: World) -> dict[str, Any]:
+    return {"code": Project.objects.get(code="HANKE").uuid}
+
+
+def _people_managers(ok: Expect) -> dict[str, Expect]:
+    """People pages: the administrator (everyone) and the unit's manager (its people)."""
+    return by_role(NOT_FOUND, **{UNIT_MANAGER: ok, ADMINISTRATOR: ok})
+
+
+def _administrator(ok: Expect) -> dict[str, Expect]:
+    return by_role(NOT_FOUND, **{ADMINISTRATOR: ok})
+
+
 MATRIX: dict[str, Page] = {
     # --- kuty: entry pages and accounts ---------------------------------------------------
     "root": Page(get=by_role(REDIRECT), post=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
@@ -134,6 +168,9 @@ MATRIX: dict[str, Page] = {
     "home_municipal_official": Page(get=by_role(NOT_FOUND, **{OFFICIAL: OK}), post=GET_ONLY),
     "home_administrator": Page(get=by_role(NOT_FOUND, **{ADMINISTRATOR: OK}), post=GET_ONLY),
     "home_no_role": Page(get=by_role(OK), post=GET_ONLY),
+    # --- help: Markdown pages of the repository, no client data; every signed-in user ------
+    "help:index": Page(get=by_role(REDIRECT), post=GET_ONLY),
+    "help:topic": Page(get=by_role(OK), post=GET_ONLY, kwargs=lambda w: {"topic": "month-sheet"}),
     "login": Page(get=by_role(REDIRECT, anonymous=OK), post=by_role(REDIRECT, anonymous=OK)),
     "logout": Page(
         get=by_role(NOT_ALLOWED, anonymous=NOT_ALLOWED), post=by_role(LOGIN, anonymous=LOGIN)
@@ -158,6 +195,36 @@ MATRIX: dict[str, Page] = {
     # the world's users have no device, so the code page sends them on.
     "mfa_enrol": Page(get=by_role(OK), post=by_role(OK)),
     "mfa_verify": Page(get=by_role(REDIRECT), post=by_role(REDIRECT)),
+    # An invitation's link (issue 14): open to anyone, like a password reset link.
+    "invitation_accept": Page(
+        get=by_role(OK, anonymous=OK),
+        post=by_role(OK, anonymous=OK),
+        kwargs=lambda w: {"uidb64": "MA", "token": "not-a-token"},
+    ),
+    # --- people: the administrator everyone, a unit manager the people of their units ------
+    "people:list": Page(get=_people_managers(OK), post=GET_ONLY),
+    "people:invite": Page(get=_people_managers(OK), post=_people_managers(OK)),
+    "people:detail": Page(get=_people_managers(OK), post=GET_ONLY, kwargs=_alice),
+    "people:role_add": Page(get=_people_managers(OK), post=_people_managers(OK), kwargs=_alice),
+    "people:role_remove": Page(get=POST_ONLY, post=_people_managers(REDIRECT), kwargs=_alice),
+    "people:deactivate": Page(
+        get=_people_managers(OK), post=_people_managers(REDIRECT), kwargs=_alice
+    ),
+    "people:reactivate": Page(get=POST_ONLY, post=_people_managers(REDIRECT), kwargs=_alice),
+    # --- the structure: the administrator only ----------------------------------------------
+    "structure:index": Page(get=_administrator(OK), post=GET_ONLY),
+    "structure:unit_create": Page(get=_administrator(OK), post=_administrator(OK)),
+    "structure:unit_edit": Page(get=_administrator(OK), post=_administrator(OK), kwargs=_unit),
+    "structure:group_create": Page(get=_administrator(OK), post=_administrator(OK), kwargs=_unit),
+    "structure:group_edit": Page(get=_administrator(OK), post=_administrator(OK), kwargs=_group),
+    "structure:closure_days": Page(get=_administrator(OK), post=_administrator(OK), kwargs=_unit),
+    "structure:closure_day_remove": Page(
+        get=POST_ONLY, post=_administrator(REDIRECT), kwargs=_unit
+    ),
+    "structure:project_create": Page(get=_administrator(OK), post=_administrator(OK)),
+    "structure:project_edit": Page(
+        get=_administrator(OK), post=_administrator(OK), kwargs=_project
+    ),
     # --- clients ----------------------------------------------------------------------------
     "clients:list": Page(get=client_seers(OK), post=client_seers(REDIRECT)),
     "clients:create": Page(
@@ -218,8 +285,11 @@ MATRIX: dict[str, Page] = {
         post=writers(REDIRECT),  # an empty save saves nothing and shows the sheet again
         kwargs=_month,
     ),
+    # GET asks the unit manager to confirm; an empty POST (no confirmation) is sent back there.
     "guidance:attendance_lock": Page(
-        get=POST_ONLY,
+        get=by_role(
+            NOT_FOUND, **{UNIT_MANAGER: OK, COUNSELLOR: FORBIDDEN, PROJECT_MANAGER: FORBIDDEN}
+        ),
         post=by_role(
             NOT_FOUND,
             **{UNIT_MANAGER: REDIRECT, COUNSELLOR: FORBIDDEN, PROJECT_MANAGER: FORBIDDEN},
@@ -278,6 +348,18 @@ MATRIX: dict[str, Page] = {
     "reporting:download": Page(
         get=readers(OK), post=GET_ONLY, kwargs=lambda w: {**_run(w), "fmt": "json"}
     ),
+    # --- absence notices: the unit's counsellors and unit managers only ----------------------
+    "absence_notices:index": Page(get=unit_staff(REDIRECT), post=GET_ONLY),
+    "absence_notices:list": Page(
+        get=unit_staff(OK), post=GET_ONLY, kwargs=lambda w: {"unit": w.unit.uuid}
+    ),
+    "absence_notices:unit_pdf": Page(get=unit_staff(OK), post=GET_ONLY, kwargs=_half_month),
+    "absence_notices:client_pdf": Page(
+        get=unit_staff(OK),
+        post=GET_ONLY,
+        kwargs=lambda w: {**_half_month(w), "client": w.aino.uuid},
+    ),
+    "absence_notices:mark_sent": Page(get=POST_ONLY, post=unit_staff(REDIRECT), kwargs=_half_month),
     # --- dashboards -------------------------------------------------------------------------
     "dashboards:project": Page(
         get=by_role(

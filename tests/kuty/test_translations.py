@@ -15,18 +15,14 @@ import pytest
 from tests.conftest import need_service
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = [
-    "accounts",
-    "activation_plans",
-    "audit",
-    "clients",
-    "guidance",
-    "kuty",
-    "organisations",
-    "reporting",
-    "templates",
-    "locale",
-]
+# Every application package of the project (a new app is covered without listing it here), the
+# templates and the catalogues themselves.
+APP_DIRS = sorted(
+    path.name
+    for path in ROOT.iterdir()
+    if (path / "__init__.py").exists() and path.name not in {"tests", "scripts"}
+)
+SOURCE_DIRS = [*APP_DIRS, "templates", "locale"]
 
 
 @pytest.fixture(scope="module")
