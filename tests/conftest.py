@@ -120,6 +120,16 @@ SEEDED_BY_MIGRATIONS = (
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache: a dashboard's figures kept by an earlier test for
+    the same filters (the database since emptied) are never shown to the next one."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _seeded_rows(request):  # type: ignore[no-untyped-def]
     """A ``transaction=True`` test ends by emptying every table (Django's flush), the rows the
     migrations seed too (period rules, plan types, rates). Each transactional test gets them

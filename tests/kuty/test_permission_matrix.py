@@ -349,7 +349,7 @@ MATRIX: dict[str, Page] = {
         get=readers(OK), post=GET_ONLY, kwargs=lambda w: {**_run(w), "fmt": "json"}
     ),
     # --- absence notices: the unit's counsellors and unit managers only ----------------------
-    "absence_notices:index": Page(get=unit_staff(REDIRECT), post=GET_ONLY),
+    "absence_notices:index": Page(get=staff_of_units(REDIRECT), post=GET_ONLY),
     "absence_notices:list": Page(
         get=unit_staff(OK), post=GET_ONLY, kwargs=lambda w: {"unit": w.unit.uuid}
     ),
