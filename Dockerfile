@@ -27,9 +27,11 @@ RUN pip install -r requirements.txt
 COPY . .
 
 # Translations and static files are built into the image. Production settings refuse to load
-# without a secret key and a database URL; these dummies exist only for this one build step and
-# are not kept in the image's environment.
+# without a secret key, identity-code keys and a database URL; these dummies exist only for this
+# one build step (which reads no identity code) and are not kept in the image's environment.
 RUN export DJANGO_SECRET_KEY=build-only-dummy-key-collectstatic-does-not-sign-anything \
+        HETU_KEYS=YnVpbGQtb25seS1kdW1teS1rZXktMzItYnl0ZXMtLS0= \
+        HETU_HMAC_KEY=build-only-dummy \
         DJANGO_ALLOWED_HOSTS=localhost \
         DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     && if find . -name '*.po' -print -quit | grep -q .; then \

@@ -16,8 +16,8 @@ HETU_KEYS = env.list("HETU_KEYS", default=[])
 HETU_HMAC_KEY = env("HETU_HMAC_KEY", default="")
 if not HETU_KEYS or not HETU_HMAC_KEY:
     raise ImproperlyConfigured(
-        "HETU_KEYS and HETU_HMAC_KEY must be set for production: "
-        "make them with `manage.py rotate_hetu_keys --new-key`."
+        "HETU_KEYS and HETU_HMAC_KEY must be set for production: make each with "
+        "python3 -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
     )
 KUTY_ENVIRONMENT = "production"
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
