@@ -69,8 +69,11 @@ run: venv messages demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # The database comes from DATABASE_URL when it is set (PostgreSQL in CI), SQLite otherwise.
+# pytest-xdist: one test process per core, a file's tests kept together (the browser, worker
+# and chaos tests start servers of their own). TEST_PROCESSES=0 runs in this one process.
+TEST_PROCESSES ?= auto
 test: venv-dev messages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
