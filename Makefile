@@ -69,11 +69,12 @@ run: venv messages demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # The database comes from DATABASE_URL when it is set (PostgreSQL in CI), SQLite otherwise.
-# pytest-xdist: one test process per core, a file's tests kept together (the browser, worker
-# and chaos tests start servers of their own). TEST_PROCESSES=0 runs in this one process.
+# pytest-xdist: one test process per core. Tests are handed out in pytest-django's order (the
+# transactional tests, which empty the tables, last in each process); the browser, worker and
+# chaos tests start servers of their own on free ports. TEST_PROCESSES=0: this one process.
 TEST_PROCESSES ?= auto
 test: venv-dev messages
-	$(VENV)/bin/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
