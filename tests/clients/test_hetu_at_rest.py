@@ -112,7 +112,7 @@ def test_new_key_prints_a_usable_key():
 @pytest.mark.django_db(transaction=True)
 def test_migrations_encrypt_existing_codes_and_can_go_back():
     """A database from before encryption: its clear-text codes become tokens, and back."""
-    before, after = [("clients", "0005_eligibility_limits")], [("clients", "0006_hetu_encrypted")]
+    before = [("clients", "0005_eligibility_limits")]
     client = ClientFactory(hetu=CODE)
     executor = MigrationExecutor(connection)
     executor.migrate(before)
@@ -121,7 +121,7 @@ def test_migrations_encrypt_existing_codes_and_can_go_back():
         assert cursor.fetchone()[0] == CODE  # clear text again after going back
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(after)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # back to where every test expects
     token, digest = stored(client)
     assert token.startswith(crypto.TOKEN_PREFIX)
     assert digest == crypto.hetu_digest(CODE)

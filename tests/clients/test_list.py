@@ -358,3 +358,18 @@ def test_birth_dates_searched_reads_the_century_sign():
     assert birth_dates_searched("140384+", today=today) == [datetime.date(1884, 3, 14)]
     assert birth_dates_searched("14.3.1984", today=today) == [datetime.date(1984, 3, 14)]
     assert birth_dates_searched("Aalto", today=today) == []
+
+
+@pytest.mark.django_db
+def test_postgresql_answers_a_name_search_from_trigram_indexes():
+    """A search by part of a name need not read every client row (the rows are wider since
+    the identity code is stored encrypted)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'clients_client'")
+        definitions = " ".join(row[0] for row in cursor.fetchall())
+    for column in ("last_name", "first_name"):
+        assert f"gin (upper(({column})::text) gin_trgm_ops)" in definitions
