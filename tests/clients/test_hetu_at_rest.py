@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
+from django.utils import translation
 
 from clients import crypto
 from clients.models import Client
@@ -69,7 +70,8 @@ def test_rotation_moves_every_code_to_the_newest_key(settings):
     clients = [ClientFactory(hetu=make_hetu(datetime.date(1990, 1, day), 123)) for day in (1, 2)]
     settings.HETU_KEYS = [new_key, old_key]
     out = io.StringIO()
-    call_command("rotate_hetu_keys", "--batch-size", "1", stdout=out)
+    with translation.override("en"):
+        call_command("rotate_hetu_keys", "--batch-size", "1", stdout=out)
     assert "2 identity codes" in out.getvalue()
     assert "(2 were under an older key)" in out.getvalue()
     settings.HETU_KEYS = [new_key]  # the old key can go now
@@ -78,7 +80,8 @@ def test_rotation_moves_every_code_to_the_newest_key(settings):
         assert Fernet(new_key.encode()).decrypt(token.encode()).decode() == client.hetu
         assert Client.objects.with_hetu(client.hetu).get() == client
     out = io.StringIO()
-    call_command("rotate_hetu_keys", stdout=out)
+    with translation.override("en"):
+        call_command("rotate_hetu_keys", stdout=out)
     assert "(0 were under an older key)" in out.getvalue()
 
 

@@ -16,22 +16,25 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from clients.crypto import hetu_digest, open_hetu
 from clients.models import Client
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Re-encrypts every client's identity code with the newest key in HETU_KEYS and makes "
         "its search digest again with HETU_HMAC_KEY. --new-key prints a new key."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--new-key", action="store_true", help="Print a new random key and change nothing."
+            "--new-key", action="store_true", help=_("Print a new random key and change nothing.")
         )
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument(
+            "--batch-size", type=int, default=1000, help=_("Clients written in one statement.")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["new_key"]:
@@ -59,6 +62,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 Client.objects.bulk_update(batch, ["hetu", "hetu_hmac"])
         self.stdout.write(
-            f"{len(rows)} identity codes encrypted again with the newest key "
-            f"({older} were under an older key); search digests made again."
+            _(
+                "%(count)s identity codes encrypted again with the newest key (%(older)s were "
+                "under an older key); search digests made again."
+            )
+            % {"count": len(rows), "older": older}
         )
