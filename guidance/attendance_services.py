@@ -14,8 +14,10 @@ Every write and its access-log rows commit together. Saving a month:
   names a record; record the right status instead), and keeps an ``AttendanceCorrection``
   (old and new status and hours, who, when, why) for every record created or changed;
 - writes one access-log row per client whose records changed;
-- sends ``signals.attendance_changed``, on which ``reporting`` counts its monthly attendance
-  totals of those clients again, in the same transaction.
+- counts the written clients' busy weeks again (:mod:`guidance.busy_weeks`, the candidates
+  of the weekly-limit warning) and sends ``signals.attendance_changed``, on which
+  ``reporting`` counts its monthly attendance totals of those clients again, in the same
+  transaction.
 
 Hours: ``present`` takes the period's hours a day, any other status 0.
 """
@@ -38,6 +40,7 @@ from audit.models import Action
 from audit.services import LogLine, access_log_record, access_log_record_each
 from organisations.models import Unit
 
+from . import busy_weeks
 from .attendance_selectors import (
     CellConflict,
     CellEdit,
@@ -141,6 +144,11 @@ def attendance_records_write(
     if corrected:
         _corrections_create(corrected, actor=actor, reason=reason.strip())
     if changes:
+        busy_weeks.refresh(
+            {c.period.client_id for c in changes},
+            min(c.day for c in changes),
+            max(c.day for c in changes),
+        )
         attendance_changed.send(
             sender=AttendanceRecord,
             client_ids={c.period.client_id for c in changes},

@@ -203,6 +203,45 @@ class AttendanceRecord(models.Model):
         return f"{self.period_id} {self.date:%d.%m.%Y} {self.status}"
 
 
+# The smallest weekly limit there has been (4 days from 1.7.2015, DOMAIN.md §2): a week with
+# more present dates than this may be over the person's limit in force that week.
+MIN_WEEKLY_LIMIT = 4
+
+
+class AttendanceBusyWeek(models.Model):
+    """A client's ISO week with more present dates than :data:`MIN_WEEKLY_LIMIT`, all units
+    together (periods that are not drafts): derived data, the candidates of the
+    ``over_weekly_days`` warning, so that it is read for a year of the whole organisation
+    without counting millions of records.
+
+    Never edited by hand: every attendance write counts the written clients' weeks again in
+    its transaction (:func:`guidance.busy_weeks.refresh`), and
+    ``manage.py attendance_totals`` counts everything again after a load past the
+    application. Weeks at or under the smallest limit are not kept.
+    """
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    week = models.DateField(_("week (its Monday)"))
+    present_dates = models.PositiveSmallIntegerField(_("present dates"))
+
+    class Meta:
+        verbose_name = _("busy attendance week")
+        verbose_name_plural = _("busy attendance weeks")
+        indexes = [models.Index(fields=["week", "client"], name="busy_week_week_client")]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "week"], name="busy_week_once"),
+            models.CheckConstraint(
+                condition=Q(present_dates__gt=MIN_WEEKLY_LIMIT, present_dates__lte=7),
+                name="busy_week_over_smallest_limit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.week:%d.%m.%Y}: {self.present_dates}"
+
+
 class AttendanceMonthLock(models.Model):
     """A unit's month locked by a unit manager once its allowance report has gone out."""
 

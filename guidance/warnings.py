@@ -44,8 +44,9 @@ from django.utils.translation import ngettext
 from clients.models import Client, Period, PeriodStatus
 from clients.rules import limit_rows, rule_set_for
 
+from .busy_weeks import week_span
 from .calendar import finnish_holidays
-from .models import AttendanceRecord, AttendanceStatus
+from .models import MIN_WEEKLY_LIMIT, AttendanceBusyWeek, AttendanceStatus
 from .warnings_sql import WEEK, warning_runs
 
 SICK_OVER_3_DAYS = "sick_over_3_days_uncertified"
@@ -66,8 +67,6 @@ _KIND_OF_STATUS = {
 }
 WARNING_STATUSES = tuple(LONGEST_ALLOWED_RUN)
 WINDOW_MARGIN = datetime.timedelta(days=35)
-# The smallest weekly limit there has been (4 days from 1.7.2015): weeks above it are checked.
-MIN_WEEKLY_LIMIT = 4
 CLIENT_PAGE_DAYS = 90
 HOME_PAGE_DAYS = 30
 
@@ -198,7 +197,9 @@ def find_warnings(
         window=window,
         longest_allowed={str(status): allowed for status, allowed in LONGEST_ALLOWED_RUN.items()},
         holidays=list(finnish_holidays(*window)),
-        present_days=present_days(week_clients, first, last) if week_clients is not None else None,
+        busy_weeks=(
+            kept_busy_weeks(week_clients, first, last) if week_clients is not None else None
+        ),
         days_a_week=MIN_WEEKLY_LIMIT,
     ):
         if run.status == WEEK:
@@ -293,27 +294,23 @@ def units_warning_clients(unit_ids: Iterable[int], today: datetime.date) -> list
 OVER_WEEKLY_DAYS = "over_weekly_days"
 
 
-def present_days(
+def kept_busy_weeks(
     client_ids: Iterable[int] | Any, first: datetime.date, last: datetime.date
 ) -> QuerySet[Any]:
-    """Distinct rows ``client``, ``day``: the clients' present dates (periods that are not
-    drafts, all units together) in the calendar weeks touching ``[first, last]``, read in no
-    order. :func:`find_warnings` counts them by week."""
-    monday = first - datetime.timedelta(days=first.isoweekday() - 1)
-    sunday = last + datetime.timedelta(days=7 - last.isoweekday())
+    """Rows ``busy_client``, ``monday``, ``dates``: the clients' weeks touching
+    ``[first, last]`` with more present dates than the smallest limit, from the kept
+    :class:`~guidance.models.AttendanceBusyWeek` (counted from the records on every write,
+    :func:`guidance.busy_weeks.busy_weeks`). :func:`find_warnings` reads them in its
+    statement."""
+    monday, _sunday = week_span(first, last)
     if not isinstance(client_ids, QuerySet):
         client_ids = list(client_ids)
     return (
-        AttendanceRecord.objects.filter(
-            period__client_id__in=client_ids,
-            status=AttendanceStatus.PRESENT,
-            date__gte=monday,
-            date__lte=sunday,
+        AttendanceBusyWeek.objects.filter(
+            client_id__in=client_ids, week__gte=monday, week__lte=last
         )
-        .exclude(period__status=PeriodStatus.DRAFT)
         .order_by()
-        .values(client=F("period__client_id"), day=F("date"))
-        .distinct()
+        .values(busy_client=F("client_id"), monday=F("week"), dates=F("present_dates"))
     )
 
 

@@ -103,12 +103,6 @@ class _Dialect:
             return f"({last} - {first} + 1)"
         return f"(CAST(julianday({last}) - julianday({first}) AS integer) + 1)"
 
-    def monday(self, day: str) -> str:
-        """The Monday of the day's ISO week."""
-        if self.postgres:
-            return f"({day} - ({self.isodow(day)} - 1))"
-        return f"date({day}, '-' || ({self.isodow(day)} - 1) || ' days')"
-
     def day(self, value: Any) -> datetime.date:
         if isinstance(value, datetime.datetime):
             return value.date()
@@ -125,7 +119,7 @@ def warning_runs(
     window: tuple[datetime.date, datetime.date],
     longest_allowed: dict[str, int],
     holidays: list[datetime.date],
-    present_days: QuerySet[Any] | None = None,
+    busy_weeks: QuerySet[Any] | None = None,
     days_a_week: int = 0,
 ) -> list[Run]:
     """Every run of ``periods`` in ``window`` whose status is in ``longest_allowed``, that
@@ -133,10 +127,11 @@ def warning_runs(
     first day. One query.
 
     ``periods`` is a query (its criteria go into the statement as a subquery, never a list of
-    ids); ``holidays`` are the public holidays in the window. ``present_days``, a query of
-    distinct rows ``client``, ``day``, is counted by client and calendar week in the same
-    statement: each week with more than ``days_a_week`` days comes as a :data:`WEEK` row
-    (period and unit 0, the Monday as first and last day, the dates as days).
+    ids); ``holidays`` are the public holidays in the window. ``busy_weeks``, a query of rows
+    ``busy_client``, ``monday``, ``dates`` (the kept weeks,
+    :func:`guidance.warnings.kept_busy_weeks`), is read in the same statement: each week with
+    more than ``days_a_week`` dates comes as a :data:`WEEK` row (period and unit 0, the Monday
+    as first and last day, the dates as days).
 
     On PostgreSQL the statement runs without JIT compilation (``SET LOCAL jit = off`` in the
     same call): its planner prices the correlated look-ups high, and compiling them took
@@ -169,18 +164,17 @@ def warning_runs(
                 params,
             )
         )
-    if present_days is not None:
+    if busy_weeks is not None:
         try:
-            days_sql, days_params = present_days.order_by().query.sql_with_params()
+            weeks_sql, weeks_params = busy_weeks.order_by().query.sql_with_params()
         except EmptyResultSet:
             pass
         else:
-            monday = dialect.monday("d.day")
             parts.append(
-                f"SELECT 0, d.client, 0, %s, {monday}, {monday}, COUNT(*) FROM ({days_sql}) d "
-                f"GROUP BY d.client, {monday} HAVING COUNT(*) > %s"
+                f"SELECT 0, d.busy_client, 0, %s, d.monday, d.monday, d.dates FROM ({weeks_sql}) d "
+                "WHERE d.dates > %s"
             )
-            params += [WEEK, *days_params, days_a_week]
+            params += [WEEK, *weeks_params, days_a_week]
     if not parts:
         return []
     sql = " UNION ALL ".join(parts) + " ORDER BY 1, 2, 5, 4"
@@ -226,12 +220,16 @@ def _runs_sql(
         cte_params += [adapt(window[0]), adapt(window[1])]
     ctes.append(f"p AS ({period_sql})")
     cte_params += period_params
+    # The periods are joined (not ``IN (SELECT id FROM p)``): the planner then knows how many
+    # there are, and reads a whole organisation's absences by status and date (2.2 s instead
+    # of 3.0 s for a year of 40,000 clients) and one client's by period.
     ctes.append(
         "w AS (SELECT r.period_id, r.date, r.status, "
         "LAG(r.date) OVER (PARTITION BY r.period_id ORDER BY r.date) AS prev_date, "
         "LAG(r.status) OVER (PARTITION BY r.period_id ORDER BY r.date) AS prev_status "
-        f"FROM {record} r WHERE r.status IN ({', '.join(['%s'] * len(statuses))}) "
-        "AND r.date >= %s AND r.date <= %s AND r.period_id IN (SELECT id FROM p))"
+        f"FROM {record} r JOIN p pr ON pr.id = r.period_id "
+        f"WHERE r.status IN ({', '.join(['%s'] * len(statuses))}) "
+        "AND r.date >= %s AND r.date <= %s)"
     )
     cte_params += [*statuses, adapt(window[0]), adapt(window[1])]
     # A day between two records of the same status that breaks their run: another record

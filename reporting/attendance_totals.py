@@ -23,6 +23,7 @@ from django.db.models import F, Max, Min, Q
 from django.db.models.functions import TruncMonth
 
 from clients.models import Client
+from guidance import busy_weeks
 from guidance.models import AttendanceRecord
 
 from .builders.common import week_monday, week_sunday
@@ -89,7 +90,10 @@ def _count(
 
 
 def rebuild() -> int:
-    """Count every client's totals again (after a bulk load, or to check the kept ones)."""
+    """Count every client's totals again (after a bulk load, or to check the kept ones), and
+    the busy weeks of the weekly-limit warning (:func:`guidance.busy_weeks.rebuild`), which are
+    kept from the same writes. Returns the monthly totals written."""
+    busy_weeks.rebuild()
     span = AttendanceRecord.objects.aggregate(first=Min("date"), last=Max("date"))
     AttendanceMonthTotals.objects.all().delete()
     if span["first"] is None:

@@ -17,9 +17,9 @@ from django.db import transaction
 from clients.models import Client, Period, PeriodStatus
 from guidance.models import AttendanceRecord
 from organisations.models import Municipality, Organiser, Project, Unit
-from reporting import attendance_totals
 from reporting.params import ReportParams
 from tests.clients.factories import ClientFactory, PeriodFactory, make_hetu
+from tests.guidance.attendance.factories import keep_counts
 from tests.organisations.factories import (
     MunicipalityFactory,
     OrganiserFactory,
@@ -138,11 +138,11 @@ def attend(a_period: Period, first_day: datetime.date, days: str) -> list[Attend
         for offset, code in enumerate(days)
         if code != "."
     ]
-    # Written past the application's writer: keep the dashboards' monthly totals as it would.
+    # Written past the application's writer: keep its counts as it would.
     with transaction.atomic():
         created = AttendanceRecord.objects.bulk_create(records)
         if records:
-            attendance_totals.refresh({a_period.client_id}, first_day, records[-1].date)
+            keep_counts({a_period.client_id}, first_day, records[-1].date)
     return created
 
 
@@ -213,7 +213,6 @@ def bulk_people(world: World, count: int, *, start: datetime.date, first: int = 
         for offset, code in enumerate(pattern)
         if code != "."
     )
-    with transaction.atomic():
-        attendance_totals.refresh(
-            {client.pk for client in clients}, start, start + datetime.timedelta(days=len(pattern))
-        )
+    keep_counts(
+        {client.pk for client in clients}, start, start + datetime.timedelta(days=len(pattern))
+    )

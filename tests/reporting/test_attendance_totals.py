@@ -1,5 +1,6 @@
-"""The monthly attendance totals that the dashboards read are kept by every attendance write,
-including the compensated days of the other month of a week that a month's end splits.
+"""The monthly attendance totals that the dashboards read, and the busy weeks of the
+weekly-limit warning, are kept by every attendance write, including the compensated days of
+the other month of a week that a month's end splits.
 
 Week Mon 29.9.–Sun 5.10.2025: Pirjo (Mon–Thu) is present Mon–Tue (September) and Wed–Fri
 (October; Friday made up for another day). The first four present days of the week are
@@ -18,8 +19,9 @@ from django.utils import translation
 
 from clients.models import Period
 from guidance.attendance_services import RecordChange, attendance_records_write
-from guidance.models import AttendanceRecord
-from reporting.builders import build_state_compensation
+from guidance.models import AttendanceBusyWeek, AttendanceRecord
+from guidance.warnings import find_warnings
+from reporting.builders import build_attendance, build_state_compensation
 from reporting.dashboards.data import range_figures
 from reporting.models import AttendanceMonthTotals
 from tests.reporting.builder_data import d, make_world, params, period, person
@@ -100,3 +102,49 @@ def test_the_check_command_finds_totals_that_differ_from_the_records(pirjo_perio
 
     call_command("attendance_totals")
     assert totals(pirjo_period) == {SEPTEMBER: (2, 2, 2), OCTOBER: (3, 3, 2)}
+
+
+# The busy weeks (guidance.busy_weeks): Pirjo's week 29.9.–5.10. has 5 present dates, over the
+# person's 4 (DOMAIN.md §2), across the months' border.
+
+
+def busy(a_period: Period) -> list[tuple[datetime.date, int]]:
+    return list(
+        AttendanceBusyWeek.objects.filter(client_id=a_period.client_id).values_list(
+            "week", "present_dates"
+        )
+    )
+
+
+def weekly_warnings(a_period: Period) -> list[tuple[datetime.date, int]]:
+    found = find_warnings([a_period.pk], d(2025, 10, 1), d(2025, 10, 31), week_clients=[
+        a_period.client_id
+    ])  # fmt: skip
+    return found.weeks.get(a_period.client_id, [])
+
+
+def test_a_write_keeps_the_week_over_the_limit_and_its_warning(pirjo_period):
+    assert busy(pirjo_period) == [(d(2025, 9, 29), 5)]
+    assert weekly_warnings(pirjo_period) == [(d(2025, 9, 29), 5)]
+    report = build_attendance(params("attendance", "2025-10-01", "2025-10-31"))
+    assert report["clients"][0]["flags"] == ["over_weekly_days"]
+
+
+def test_a_write_that_takes_a_day_off_the_week_removes_it(pirjo_period):
+    write(pirjo_period, {d(2025, 9, 29): "sick"})
+
+    assert busy(pirjo_period) == []
+    assert weekly_warnings(pirjo_period) == []
+    report = build_attendance(params("attendance", "2025-10-01", "2025-10-31"))
+    assert report["clients"][0]["flags"] == []
+
+
+def test_the_check_command_finds_a_busy_week_that_differs_and_counts_it_again(pirjo_period):
+    AttendanceBusyWeek.objects.update(present_dates=6)
+    with translation.override("en"), pytest.raises(CommandError, match="differ from the"):
+        call_command("attendance_totals", "--check")
+    assert busy(pirjo_period) == [(d(2025, 9, 29), 6)]  # --check saves nothing
+
+    AttendanceBusyWeek.objects.all().delete()
+    call_command("attendance_totals")
+    assert busy(pirjo_period) == [(d(2025, 9, 29), 5)]

@@ -1,5 +1,5 @@
 """``python manage.py attendance_totals [--check]``: count the dashboards' monthly attendance
-totals again from the attendance records.
+totals, and the busy weeks of the weekly-limit warning, again from the attendance records.
 
 Every attendance write keeps the totals up to date; run this after loading records past the
 application (a bulk load, a restore). ``--check`` counts them again without saving and exits
@@ -15,15 +15,19 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
+from guidance.models import AttendanceBusyWeek
 from reporting.attendance_totals import rebuild
 from reporting.models import AttendanceMonthTotals
 
 
 def _snapshot() -> set[tuple[Any, ...]]:
-    return {
+    """The kept rows: the monthly totals and the busy weeks of the weekly-limit warning."""
+    months = {
         tuple(sorted(model_to_dict(row, exclude=["id"]).items()))
         for row in AttendanceMonthTotals.objects.all()
     }
+    weeks = set(AttendanceBusyWeek.objects.values_list("client_id", "week", "present_dates"))
+    return months | {("week", *week) for week in weeks}
 
 
 class Command(BaseCommand):

@@ -22,3 +22,17 @@ class AttendanceRecordFactory(DjangoModelFactory):
     hours = factory.LazyAttribute(
         lambda o: o.period.hours_per_day if o.status == AttendanceStatus.PRESENT else Decimal(0)
     )
+
+
+def keep_counts(client_ids: set[int], first: datetime.date, last: datetime.date) -> None:
+    """For records written past the application's writer (factories, ``bulk_create``): count
+    what every write keeps — the busy weeks of the weekly-limit warning and the dashboards'
+    monthly totals — for those clients and days, as the writer would."""
+    from django.db import transaction
+
+    from guidance import busy_weeks
+    from reporting import attendance_totals
+
+    with transaction.atomic():
+        busy_weeks.refresh(client_ids, first, last)
+        attendance_totals.refresh(client_ids, first, last)

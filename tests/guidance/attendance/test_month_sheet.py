@@ -22,7 +22,7 @@ from tests.clients.factories import ClientFactory, PeriodFactory
 from tests.organisations.factories import GroupFactory, RoleAssignmentFactory, UserFactory
 
 from .conftest import NOVEMBER, cells_payload, lock_url, sheet_url
-from .factories import AttendanceRecordFactory
+from .factories import AttendanceRecordFactory, keep_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -444,6 +444,7 @@ def test_the_sheet_warns_of_a_week_over_the_persons_limit(
         AttendanceRecordFactory(period=matti_period, date=datetime.date(2025, 11, day))
     for day in (4, 6):
         AttendanceRecordFactory(period=other, date=datetime.date(2025, 11, day))
+    keep_counts({matti.pk}, datetime.date(2025, 11, 3), datetime.date(2025, 11, 7))
     client.force_login(counsellor)
     response = client.get(sheet_url(unit, NOVEMBER), HTTP_ACCEPT_LANGUAGE="en")
     (row,) = [r for r in response.context["sheet"].rows if r.client == matti]

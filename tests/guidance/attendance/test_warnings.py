@@ -19,7 +19,7 @@ from guidance.warnings import (
 from organisations.models import ClosureDay
 from tests.clients.factories import ClientFactory, PeriodFactory
 
-from .factories import AttendanceRecordFactory
+from .factories import AttendanceRecordFactory, keep_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,8 @@ NOVEMBER = (D(2025, 11, 1), D(2025, 11, 30))
 def record(period, statuses: dict[datetime.date, str]) -> None:
     for day, status in statuses.items():
         AttendanceRecordFactory(period=period, date=day, status=status)
+    if statuses:
+        keep_counts({period.client_id}, min(statuses), max(statuses))
 
 
 def kinds(period, first=NOVEMBER[0], last=NOVEMBER[1]) -> list[tuple[str, int]]:

@@ -22,7 +22,7 @@ from guidance.warnings import (
 from organisations.models import ClosureDay
 from tests.clients.factories import ClientFactory, PeriodFactory
 
-from .factories import AttendanceRecordFactory
+from .factories import AttendanceRecordFactory, keep_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +164,7 @@ def test_runs_and_weeks_come_in_one_query(unit, django_assert_num_queries):
         AttendanceRecordFactory(period=period, date=D(2025, 11, day), status="present")
     for day in (10, 11, 12, 13):
         AttendanceRecordFactory(period=period, date=D(2025, 11, day), status="sick")
+    keep_counts({period.client_id}, D(2025, 11, 3), D(2025, 11, 13))
     # The runs and the candidate weeks in one statement, the dated weekly limits in another.
     with django_assert_num_queries(2):
         found = find_warnings(

@@ -247,12 +247,13 @@ def test_marking_present_writes_in_bulk_whatever_the_number_of_clients(
 
     few, many = clients_with_periods(2), clients_with_periods(8)
     # Read the periods, read the day's records, one insert-or-update of them all; count the
-    # clients' monthly totals again (six queries, reporting.attendance_totals.refresh, the
-    # dated weekly cap included); then the access log's rows, one per client in one insert.
-    with django_assert_num_queries(3 + 6 + 1):
+    # clients' busy weeks again (three queries, guidance.busy_weeks.refresh: none is busy)
+    # and their monthly totals (six, reporting.attendance_totals.refresh, the dated weekly
+    # cap included); then the access log's rows, one per client in one insert.
+    with django_assert_num_queries(3 + 3 + 6 + 1):
         marked = attendance_mark_present(user=counsellor, group=group, day=today, client_ids=few)
     assert len(marked) == 2
-    with django_assert_num_queries(3 + 6 + 1):
+    with django_assert_num_queries(3 + 3 + 6 + 1):
         marked = attendance_mark_present(user=counsellor, group=group, day=today, client_ids=many)
     assert len(marked) == 8
     assert AttendanceRecord.objects.filter(status=AttendanceStatus.PRESENT).count() == 10
