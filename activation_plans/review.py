@@ -26,6 +26,9 @@ from clients.models import Period, PeriodStatus
 from .models import FollowUpMeeting
 
 REVIEW_MONTHS = 24
+# The fewest days 24 months can have (two years without a 29 February): a union of fewer days
+# has not reached them, whatever its first day.
+FEWEST_DAYS = 730
 ONE_DAY = datetime.timedelta(days=1)
 Span = tuple[datetime.date, datetime.date]
 
@@ -40,8 +43,8 @@ def review_reached_on(
         for first, last in spans
         if after is None or last > after
     )
-    if not days:
-        return None
+    if not days or sum((last - first).days + 1 for first, last in days) < FEWEST_DAYS:
+        return None  # the union has no more days than the spans together
     start = days[0][0]
     needed = (start + relativedelta(months=REVIEW_MONTHS) - start).days
     counted = 0
