@@ -973,12 +973,15 @@ def pdf_child(arguments: dict[str, Any]) -> None:
     except Exception:  # the count is a nicety
         pages = None
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # The part workers (kuty/pdf_workers.py) are this process's children: the largest of them.
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     print(
         json.dumps(
             {
                 "seconds": seconds,
                 "data_seconds": built,
                 "peak": peak,
+                "worker_peak": workers,
                 "pages": pages,
                 "bytes": len(data),
             }
@@ -1091,7 +1094,8 @@ def markdown(results: Results, runs: int) -> str:
     else:
         lines.append(
             f"{pdf['label']}: {pdf['seconds']:.1f} s ({pdf['data_seconds']:.1f} s of it the "
-            f"report's data), peak memory {pdf['peak'] / 1024**2:,.0f} MB, "
+            f"report's data), peak memory {pdf['peak'] / 1024**2:,.0f} MB "
+            f"(each part worker at most {pdf.get('worker_peak', 0) / 1024**2:,.0f} MB), "
             f"{pdf['pages'] if pdf['pages'] is not None else '?'} pages, "
             f"{pdf['bytes'] / 1024**2:,.1f} MB."
         )

@@ -8,7 +8,8 @@ is made here) is rendered as the report runs render it (reporting.renderers.pdf.
 parts of REPORT_PDF_PART_ROWS rows, joined, page numbers over the whole) and, in a process of
 its own, as one plain WeasyPrint document: a table with the same cells and a repeated header
 row, tagged PDF/UA as well. Each in a fresh process, so that the peak memory (ru_maxrss) is
-its own. Prints seconds, pages and peak MB of both and the ratio.
+its own. Prints seconds, pages and peak MB of both (and of the largest part worker,
+``REPORT_PDF_PROCESSES``, kuty/pdf_workers.py) and the ratio.
 """
 
 from __future__ import annotations
@@ -139,7 +140,12 @@ def child(which: str, clients: int, units: int) -> None:
             pages = len(PdfReader(target.name).pages)
         size = os.path.getsize(target.name)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "pages": pages, "peak_mb": peak, "bytes": size, **info}))
+    # The part workers (kuty/pdf_workers.py) are this process's children: the largest of them.
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({
+        "seconds": seconds, "pages": pages, "peak_mb": peak, "worker_mb": workers, "bytes": size,
+        **info,
+    }))  # fmt: skip
 
 
 def main() -> None:
@@ -161,11 +167,12 @@ def main() -> None:
         results[which] = json.loads(output.strip().splitlines()[-1])
     kuty, plain = results["kuty"], results["plain"]
     print(f"allowance PDF, {args.clients} clients in {args.units} units")
-    print(f"{'':<28}{'seconds':>9}{'pages':>7}{'peak MB':>9}{'MB':>7}")
+    print(f"{'':<28}{'seconds':>9}{'pages':>7}{'peak MB':>9}{'worker MB':>11}{'MB':>7}")
     for label, row in (("KUTY (parts, joined)", kuty), ("plain WeasyPrint table", plain)):
+        workers = f"{row['worker_mb']:.0f}" if row is kuty else "-"
         print(
             f"{label:<28}{row['seconds']:>9.1f}{row['pages'] or '-':>7}{row['peak_mb']:>9.0f}"
-            f"{row['bytes'] / 1e6:>7.1f}"
+            f"{workers:>11}{row['bytes'] / 1e6:>7.1f}"
         )
     print(f"ratio KUTY / plain: {kuty['seconds'] / plain['seconds']:.2f}")
 

@@ -323,6 +323,9 @@ REPORT_PDF_PART_ROWS = env.int("REPORT_PDF_PART_ROWS", default=300)
 # A report run whose PDF would pass this many pages gets a zip instead: a summary PDF and one
 # PDF per unit (the run's page says so).
 REPORT_PDF_MAX_PAGES = env.int("REPORT_PDF_MAX_PAGES", default=2000)
+# The parts of a long report PDF are laid out side by side in this many worker processes
+# (kuty/pdf_workers.py); 0 = the cores the worker may use, at most 4.
+REPORT_PDF_PROCESSES = env.int("REPORT_PDF_PROCESSES", default=0)
 # A unit manager is warned of anyone who opened more clients than this outside their own
 # caseload within an hour (clients/log_search.py).
 ACCESS_LOG_UNUSUAL_CLIENTS = env.int("ACCESS_LOG_UNUSUAL_CLIENTS", default=20)

@@ -156,3 +156,19 @@ def test_a_run_above_the_limit_stores_the_zip_and_its_page_says_so(
     assert "comes as a zip file: a summary PDF and one PDF for each unit" in page.content.decode()
     assert download["Content-Type"] == "application/zip"
     assert download["Content-Disposition"].endswith('.zip"')
+
+
+def test_the_parts_laid_out_side_by_side_make_the_same_document(
+    world, finnish_reports, small_parts
+):
+    """REPORT_PDF_PROCESSES 2 (worker processes, kuty/pdf_workers.py) and 1 (one after the
+    other here) give the same pages with the same text."""
+    report = build_report(params("allowance", *MARCH, organiser="orgA"))
+    documents = []
+    for count in (1, 2):
+        small_parts.REPORT_PDF_PROCESSES = count
+        content = render(report, meta={"generated_by": "Liisa Laskija"})
+        reader = assert_tagged_pdf_ua(content, lang="fi", title="Kulukorvaus ja toimintaraha")
+        documents.append([" ".join(page.extract_text().split()) for page in reader.pages])
+    assert len(documents[0]) >= 4
+    assert documents[0] == documents[1]

@@ -24,6 +24,7 @@ instead of its bars.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import re
@@ -42,7 +43,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import pgettext
 
-from kuty.pdf import PageNumberStyle, PdfJoiner, html_to_pdf, html_to_pdf_file, page_number_style
+from kuty.pdf import PageNumberStyle, PdfJoiner, html_to_pdf_file, page_number_style
+from kuty.pdf_workers import PartRenderers
+from kuty.pdf_workers import processes as pdf_processes
 
 from ..formatting import (
     DASH,
@@ -466,15 +469,18 @@ def write_pdf(
     *,
     meta: dict[str, Any] | None = None,
     page_limit: int | None = None,
+    renderers: PartRenderers | None = None,
 ) -> int:
     """Write the report as one tagged PDF to ``out``; returns its number of pages.
 
     A report of at most ``rows_per_part()`` table rows is one WeasyPrint document, as always.
     A longer one is rendered in parts, joined as they come (:class:`kuty.pdf.PdfJoiner`), so
     that memory holds one part whatever the report's size; the page numbers are stamped over
-    the whole document at the end. With ``page_limit``, raises :class:`TooManyPages` as soon
-    as the document will clearly be longer (estimated after the first part, checked after
-    each)."""
+    the whole document at the end. The parts are laid out side by side in
+    ``REPORT_PDF_PROCESSES`` worker processes (:mod:`kuty.pdf_workers`) and joined in order.
+    ``renderers``: workers already started (a zip's PDFs share them). With ``page_limit``,
+    raises :class:`TooManyPages` as soon as the document will clearly be longer (estimated
+    after the first part, checked after each)."""
     per_part = rows_per_part()
     with translation.override("fi"):
         parts = document_parts(report, meta, per_part)
@@ -487,19 +493,20 @@ def write_pdf(
         rows = _table_rows(first)
         style = _page_numbers(first["landscape"])
         joiner = PdfJoiner(out, page_numbers=style)
-        pages = joiner.add(_part_pdf(first))
-        done = sum(len(t["rows"]) for block in first["blocks"] for t in block["tables"])
-        if page_limit is not None and done and pages * rows / done > page_limit:
-            raise TooManyPages(pages * rows // done)
-        for part in (following, *parts):
-            pages += joiner.add(_part_pdf(part))
-            if page_limit is not None and pages > page_limit:
-                raise TooManyPages(pages)
+        htmls = (render_to_string(TEMPLATE, part) for part in (first, following, *parts))
+        with contextlib.ExitStack() as stack:
+            if renderers is None:
+                renderers = stack.enter_context(PartRenderers(pdf_processes()))
+            pdfs = renderers.render(htmls)
+            pages = joiner.add(next(pdfs))
+            done = sum(len(t["rows"]) for block in first["blocks"] for t in block["tables"])
+            if page_limit is not None and done and pages * rows / done > page_limit:
+                raise TooManyPages(pages * rows // done)
+            for pdf in pdfs:
+                pages += joiner.add(pdf)
+                if page_limit is not None and pages > page_limit:
+                    raise TooManyPages(pages)
         return joiner.finish()
-
-
-def _part_pdf(context: dict[str, Any]) -> bytes:
-    return html_to_pdf(render_to_string(TEMPLATE, context))
 
 
 # --- above the page limit: one PDF per unit, in a zip -------------------------------------------
@@ -545,22 +552,29 @@ def _write_zip(
 ) -> Written:
     summary = {key: value for key, value in report.items() if key != personal}
     count = 0
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+    with (
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive,
+        PartRenderers(pdf_processes()) as renderers,
+    ):
         with translation.override("fi"):
             first = "00_" + slugify(pgettext("report PDF", "summary")) + ".pdf"
-        _zip_pdf(archive, first, summary, meta)
+        _zip_pdf(archive, first, summary, meta, renderers)
         for index, unit_report in enumerate(unit_reports(report, personal), start=1):
             name = slugify(unit_report["units"][0].get("unit") or "") or f"unit-{index}"
-            _zip_pdf(archive, f"{index:02d}_{name}.pdf", unit_report, meta)
+            _zip_pdf(archive, f"{index:02d}_{name}.pdf", unit_report, meta, renderers)
             count += 1
     return Written(ZIP_CONTENT_TYPE, "zip", units=count)
 
 
 def _zip_pdf(
-    archive: zipfile.ZipFile, name: str, report: dict[str, Any], meta: dict[str, Any] | None
+    archive: zipfile.ZipFile,
+    name: str,
+    report: dict[str, Any],
+    meta: dict[str, Any] | None,
+    renderers: PartRenderers,
 ) -> None:
     with tempfile.TemporaryFile() as part, archive.open(name, "w", force_zip64=True) as target:
-        write_pdf(report, part, meta=meta)
+        write_pdf(report, part, meta=meta, renderers=renderers)
         part.seek(0)
         shutil.copyfileobj(part, target, 1024 * 1024)
 
