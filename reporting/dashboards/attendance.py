@@ -108,11 +108,13 @@ def attendance_by_unit_month(
     compensation: Prices | None = None,
     *,
     count_clients: bool,
+    unit_names: bool = True,
 ) -> tuple[dict[tuple[int, datetime.date], dict[str, Any]], dict[int, dict[str, Any]]]:
     """The attendance report's day counts by unit and month: from the totals for the whole
-    months, from the records for the other days (one query each, when there are any). The
-    whole months' cells carry the state compensation too (``compensated_days`` and
-    ``compensation_cents``), read in the same pass; :func:`compensation_by_month` adds them up.
+    months, from the records for the other days (one query each, when there are any), and
+    the units' names and UUIDs (one more, unless ``unit_names`` is false). The whole months'
+    cells carry the state compensation too (``compensated_days`` and ``compensation_cents``),
+    read in the same pass; :func:`compensation_by_month` adds them up.
     """
     rows: list[dict[str, Any]] = []
     distinct = {"clients": Count("period__client_id", distinct=True)} if count_clients else {}
@@ -143,6 +145,8 @@ def attendance_by_unit_month(
             .order_by()
         )
     cells = {(row["unit_id"], month_of(row["month"])): row for row in rows}
+    if not unit_names:
+        return cells, {}
     # The units' names apart: grouping by them too makes the count twice as slow.
     units = {
         pk: {"name": name, "uuid": uuid}
