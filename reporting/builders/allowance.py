@@ -3,7 +3,9 @@
 One row per client, unit and benefit: attendance records in the range are grouped in the
 database by the period's client and unit and by the benefit in force (the period's entry
 benefit, else the client's), so a client whose benefit changed between periods gets one row
-per payer. The allowance is the rate of each present day, summed in SQL per rate segment.
+per payer. The allowance is the rate of each present day, summed in SQL per rate segment. The
+records are grouped by ids only; units' names and the clients' names and identity codes are
+joined onto the grouped rows (:func:`~.common.with_names`).
 
 - One client, one date, one allowance: a client recorded present in two units on the same day
   is paid once, in the unit of their earlier period (``first_of_day``); the other unit's row
@@ -20,12 +22,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum, Value
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
 from clients.models import Benefit
 from guidance.models import AttendanceStatus
-from reporting.figures import ABSENCE_CODES, absence_counts, absence_days
+from reporting.figures import ABSENCE_CODES, absence_days
 from reporting.models import RateKind
 from reporting.params import ReportParams
 from reporting.suppression import Relations
@@ -36,6 +40,7 @@ from .common import (
     money,
     priced_days,
     scoped_records,
+    with_names,
 )
 from .data_quality import data_quality
 from .protection import add_row_sums, aggregate_people, protect
@@ -107,50 +112,74 @@ def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def build_allowance(params: ReportParams, *, include_personal: bool = True) -> dict[str, Any]:
-    # A present day counts once per client and date (the first record of the day).
-    present = Q(status=AttendanceStatus.PRESENT, first=True)
-    cents, before_rates = priced_days(RateKind.ALLOWANCE, params)
-    unpriced = present & before_rates
-    personal = (
-        {
-            "hetu": F("period__client__hetu"),
-            "last_name": F("period__client__last_name"),
-            "first_name": F("period__client__first_name"),
-            # Namesakes in birth order: the code itself is ciphertext, no order (crypto.py).
-            "born": F("period__client__date_of_birth"),
-        }
-        if include_personal
-        else {}
-    )
-    grouped = (
+def allowance_rows(params: ReportParams, *, include_personal: bool) -> list[dict[str, Any]]:
+    """Each client's days and allowance in each unit and benefit, with the names joined on.
+
+    A present day counts once per client and date (the first record of the day,
+    :func:`~.common.first_of_day`). That look-up is made once per record: each record carries
+    ``paid`` (1 for a counted present day), its day's rate and whether the day is before the
+    first rate, and one outer ``GROUP BY`` adds them up (the ORM would repeat the look-up in
+    every sum that filters on it: three times 3.6 million for a year of 40,000 clients)."""
+    day_cents, before_rates = priced_days(RateKind.ALLOWANCE, params)
+    records = (
         scoped_records(params)
         .annotate(
             benefit_code=Coalesce(NullIf("period__benefit", Value("")), "period__client__benefit"),
             first=first_of_day(),
         )
+        .annotate(
+            paid=_one_if(Q(status=AttendanceStatus.PRESENT, first=True)),
+            day_cents=day_cents,
+            unpriced=_one_if(before_rates),
+        )
         .values(
             "benefit_code",
+            "status",
+            "paid",
+            "day_cents",
+            "unpriced",
             client_id=F("period__client_id"),
             unit_id=F("period__unit_id"),
-            unit=F("period__unit__name"),
-            unit_code=F("period__unit__code"),
-            **personal,
         )
-        .annotate(
-            present_days=Count("pk", filter=present),
-            unpriced_days=Count("pk", filter=unpriced),
-            not_organised_days=Count("pk", filter=Q(status=AttendanceStatus.NOT_ORGANISED)),
-            cents=Sum(cents, filter=present),
-            **absence_counts(),
-        )
-        .order_by(
-            "unit",
-            *(["last_name", "first_name", "born"] if include_personal else []),
-            "client_id",
-            "benefit_code",
-        )
+        .order_by()
     )
+    try:
+        inner, values = records.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    by_status = [
+        ("not_organised_days", AttendanceStatus.NOT_ORGANISED),
+        *((f"absent_{code}", code) for code in ABSENCE_CODES),
+    ]
+    # OFFSET 0 keeps the records' query a subquery of its own: PostgreSQL would otherwise pull
+    # it up into the GROUP BY and repeat the look-up in every sum of ``paid`` again.
+    postgres = connections[records.db].vendor == "postgresql"
+    fence = " OFFSET 0" if postgres else " LIMIT -1 OFFSET 0"
+    counts = "".join(
+        f", SUM(CASE WHEN r.status = %s THEN 1 ELSE 0 END) AS {name}" for name, _code in by_status
+    )
+    grouped = (
+        "SELECT r.benefit_code, r.client_id, r.unit_id, SUM(r.paid) AS present_days, "  # noqa: S608
+        "SUM(r.paid * r.unpriced) AS unpriced_days, SUM(r.paid * r.day_cents) AS cents"
+        f"{counts} FROM ({inner}{fence}) r GROUP BY r.benefit_code, r.client_id, r.unit_id"
+    )
+    return with_names(
+        records.db,
+        grouped,
+        [*(str(code) for _name, code in by_status), *values],  # in the order of the SQL
+        client_key="client_id",
+        unit_key="unit_id",
+        include_personal=include_personal,
+        then_by=("benefit_code",),
+    )
+
+
+def _one_if(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def build_allowance(params: ReportParams, *, include_personal: bool = True) -> dict[str, Any]:
+    found = allowance_rows(params, include_personal=include_personal)
     rows = [
         {
             **row,
@@ -158,7 +187,7 @@ def build_allowance(params: ReportParams, *, include_personal: bool = True) -> d
             "absence_days": absence_days(row),
             "cents": row["cents"] or 0,
         }
-        for row in grouped
+        for row in found
     ]
     report: dict[str, Any] = header(KIND, params, include_personal=include_personal)
     if include_personal:

@@ -31,11 +31,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import F
 
-from clients.crypto import open_hetu
-from clients.models import Client
 from guidance.warnings import (
     CHILD_SICK_OVER_4_DAYS,
     OVER_WEEKLY_DAYS,
@@ -43,12 +40,11 @@ from guidance.warnings import (
     UNJUSTIFIED_ABSENCE,
     find_warnings,
 )
-from organisations.models import Unit
 from reporting.figures import absence_days, attendance_rate, day_counts
 from reporting.params import ReportParams
 from reporting.suppression import Relations
 
-from .common import header, scoped_periods, scoped_records
+from .common import header, scoped_periods, scoped_records, with_names
 from .data_quality import data_quality
 from .protection import aggregate_people, protect
 
@@ -104,33 +100,14 @@ def client_unit_rows(params: ReportParams, *, include_personal: bool) -> list[di
         inner, values = grouped.query.sql_with_params()
     except EmptyResultSet:
         return []
-    connection = connections[grouped.db]
-    quote = connection.ops.quote_name
-    unit_table = quote(Unit._meta.db_table)
-    client_table = quote(Client._meta.db_table)
-    if include_personal:
-        sql = (
-            "SELECT g.*, u.name, u.code, c.hetu, c.last_name, c.first_name "  # noqa: S608
-            f"FROM ({inner}) g JOIN {unit_table} u ON u.id = g.unit_id "
-            f"JOIN {client_table} c ON c.id = g.client_id "
-            "ORDER BY u.name, c.last_name, c.first_name, c.date_of_birth, g.client_id, g.unit_id"
-        )
-    else:
-        sql = (
-            "SELECT g.*, u.name, u.code, NULL, NULL, NULL "  # noqa: S608
-            f"FROM ({inner}) g JOIN {unit_table} u ON u.id = g.unit_id "
-            "ORDER BY u.name, g.unit_id, g.client_id"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        names = [column[0] for column in cursor.description][:-5]
-        rows = []
-        for *counts, unit, unit_code, hetu, last_name, first_name in cursor.fetchall():
-            row = dict(zip(names, counts, strict=True))
-            row.update(unit=unit, unit_code=unit_code, last_name=last_name, first_name=first_name)
-            row["hetu"] = open_hetu(hetu) if hetu else hetu
-            rows.append(row)
-    return rows
+    return with_names(
+        grouped.db,
+        inner,
+        values,
+        client_key="client_id",
+        unit_key="unit_id",
+        include_personal=include_personal,
+    )
 
 
 def _unit_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

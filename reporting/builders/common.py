@@ -342,3 +342,63 @@ def week_monday(day: datetime.date) -> datetime.date:
 
 def week_sunday(day: datetime.date) -> datetime.date:
     return day + datetime.timedelta(days=7 - day.isoweekday())
+
+
+# --- names onto grouped rows ------------------------------------------------------------------
+
+
+def with_names(
+    using: str,
+    grouped_sql: str,
+    values: Sequence[Any],
+    *,
+    client_key: str,
+    unit_key: str,
+    include_personal: bool,
+    organiser: bool = False,
+    then_by: Sequence[str] = (),
+) -> list[dict[str, Any]]:
+    """The rows of ``grouped_sql`` (records already grouped by ids only: ``client_key`` and
+    ``unit_key`` name its client and unit id columns) with the unit's ``unit`` name and
+    ``unit_code`` — the ``organiser`` name when asked — and, with ``include_personal``, the
+    client's ``hetu`` (opened), ``last_name`` and ``first_name`` joined onto them afterwards.
+
+    Grouping millions of records by identity codes and names makes the database sort wide rows
+    (and the codes are ciphertext); the names are joined onto the few grouped rows instead.
+    Ordered by unit name, then — with personal data — client name and date of birth, then the
+    client and unit ids and ``then_by`` (grouped columns). One query."""
+    from clients.crypto import open_hetu
+    from clients.models import Client
+    from organisations.models import Organiser
+
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    unit_table, client_table = quote(Unit._meta.db_table), quote(Client._meta.db_table)
+    columns = ["u.name", "u.code"]
+    joins = [f"JOIN {unit_table} u ON u.id = g.{quote(unit_key)}"]
+    if organiser:
+        columns.append("o.name")
+        joins.append(f"JOIN {quote(Organiser._meta.db_table)} o ON o.id = u.organiser_id")
+    order = ["u.name"]
+    if include_personal:
+        columns += ["c.hetu", "c.last_name", "c.first_name"]
+        joins.append(f"JOIN {client_table} c ON c.id = g.{quote(client_key)}")
+        order += ["c.last_name", "c.first_name", "c.date_of_birth"]
+    order += [f"g.{quote(key)}" for key in (client_key, unit_key, *then_by)]
+    sql = (
+        f"SELECT g.*, {', '.join(columns)} FROM ({grouped_sql}) g "  # noqa: S608 (Django's SQL)
+        f"{' '.join(joins)} ORDER BY {', '.join(order)}"
+    )
+    names = ["unit", "unit_code", *(["organiser"] if organiser else [])]
+    if include_personal:
+        names += ["hetu", "last_name", "first_name"]
+    rows = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        grouped_names = [column[0] for column in cursor.description][: -len(names)]
+        for found in cursor.fetchall():
+            row = dict(zip([*grouped_names, *names], found, strict=True))
+            if include_personal:
+                row["hetu"] = open_hetu(row["hetu"]) if row["hetu"] else row["hetu"]
+            rows.append(row)
+    return rows

@@ -19,14 +19,11 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import DenseRank, RowNumber, TruncWeek
 
-from clients.crypto import open_hetu
-from clients.models import Client, Period, PeriodLimit, PeriodLimitKind, PeriodStatus
+from clients.models import Period, PeriodLimit, PeriodLimitKind, PeriodStatus
 from guidance.models import AttendanceRecord, AttendanceStatus
-from organisations.models import Organiser, Unit
 from reporting.models import RateKind
 from reporting.params import ReportParams
 from reporting.suppression import Relations
@@ -40,6 +37,7 @@ from .common import (
     rates_required,
     week_monday,
     week_sunday,
+    with_names,
 )
 from .data_quality import data_quality
 from .protection import add_row_sums, aggregate_people, protect
@@ -184,57 +182,35 @@ def compensation_rows(params: ReportParams, *, include_personal: bool) -> list[d
         inner, values = rows_ranked.values(*group, *uses).order_by().query.sql_with_params()
     except EmptyResultSet:
         return []
-    connection = connections[rows_ranked.db]
-    quote = connection.ops.quote_name
     compensated = f"CASE WHEN {COMPENSATED_SQL} THEN %s ELSE 0 END"
     grouped = (
         "SELECT client_pk, unit_pk, COUNT(*) AS attended, "  # noqa: S608 (Django's SQL)
         f"SUM({compensated % 1}) AS days, SUM({compensated % 'cents'}) AS cents "
         f"FROM ({inner}) ranked WHERE kept = 1 GROUP BY client_pk, unit_pk"
     )
-    unit, organiser = quote(Unit._meta.db_table), quote(Organiser._meta.db_table)
-    client = quote(Client._meta.db_table)
-    if include_personal:
-        person = ", c.hetu, c.last_name, c.first_name"
-        joined = f" JOIN {client} c ON c.id = g.client_pk"
-        order = "u.name, c.last_name, c.first_name, c.date_of_birth, g.client_pk, g.unit_pk"
-    else:
-        person, joined, order = ", NULL, NULL, NULL", "", "u.name, g.client_pk, g.unit_pk"
-    sql = (
-        "SELECT g.client_pk, g.unit_pk, g.attended, g.days, g.cents, u.name, u.code, "  # noqa: S608
-        f"o.name{person} FROM ({grouped}) g JOIN {unit} u ON u.id = g.unit_pk "
-        f"JOIN {organiser} o ON o.id = u.organiser_id{joined} ORDER BY {order}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        found = cursor.fetchall()
     return [
         {
-            "client_id": client_id,
-            "unit_id": unit_id,
-            "unit": unit_name,
-            "unit_code": unit_code,
-            "organiser": organiser_name,
-            "hetu": open_hetu(hetu) if hetu else hetu,
-            "last_name": last_name,
-            "first_name": first_name,
-            "attended_days": attended,
-            "compensated_days": days or 0,
-            "cents": cents or 0,
+            "client_id": row["client_pk"],
+            "unit_id": row["unit_pk"],
+            "unit": row["unit"],
+            "unit_code": row["unit_code"],
+            "organiser": row["organiser"],
+            "hetu": row.get("hetu"),
+            "last_name": row.get("last_name"),
+            "first_name": row.get("first_name"),
+            "attended_days": row["attended"],
+            "compensated_days": row["days"] or 0,
+            "cents": row["cents"] or 0,
         }
-        for (
-            client_id,
-            unit_id,
-            attended,
-            days,
-            cents,
-            unit_name,
-            unit_code,
-            organiser_name,
-            hetu,
-            last_name,
-            first_name,
-        ) in found
+        for row in with_names(
+            rows_ranked.db,
+            grouped,
+            values,
+            client_key="client_pk",
+            unit_key="unit_pk",
+            include_personal=include_personal,
+            organiser=True,
+        )
     ]
 
 
