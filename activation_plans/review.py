@@ -7,7 +7,7 @@ of the client's plans. It reaches 24 months on the day the union holds as many d
 months from its first day do (``relativedelta``): a single period of 1.1.2025–31.12.2026 reaches
 it on 31.12.2026, its last day. One review answers it for every plan of the client.
 
-The union is walked in Python over the periods of the clients asked about: one query, whatever
+The union is walked in Python over the periods of the clients asked about: two queries, whatever
 the number of clients.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max
 
 from clients.models import Period, PeriodStatus
 
@@ -64,29 +64,28 @@ def review_reached_on(
 def clients_due_for_review(client_ids: Any, horizon: datetime.date) -> dict[int, datetime.date]:
     """For the given clients (ids, or a query of ids: it runs as a subquery), those whose 24
     months are reached by ``horizon`` and not yet answered by a review: client id → the day
-    reached. One query."""
-    last_review = (
+    reached. Two queries: the last reviews (few), then the periods (a correlated look-up of
+    the last review for each period took most of the time at 40,000 clients)."""
+    reviews: dict[int, datetime.date] = dict(
         FollowUpMeeting.objects.filter(
-            plan__period__client_id=OuterRef("client_id"), is_24_month_review=True
+            plan__period__client_id__in=client_ids, is_24_month_review=True
         )
-        .order_by("-date")
-        .values("date")[:1]
+        .values_list("plan__period__client_id")
+        .annotate(last=Max("date"))
+        .order_by()
     )
     rows = (
         Period.objects.filter(client_id__in=client_ids, start_date__lte=horizon)
         .exclude(status=PeriodStatus.DRAFT)
-        .annotate(last_review=Subquery(last_review))
         .order_by()
-        .values_list("client_id", "start_date", "end_date", "exit_date", "last_review")
+        .values_list("client_id", "start_date", "end_date", "exit_date")
     )
     spans: dict[int, list[Span]] = defaultdict(list)
-    reviews: dict[int, datetime.date | None] = {}
-    for client_id, start, end, exit_date, last in rows:
+    for client_id, start, end, exit_date in rows:
         spans[client_id].append((start, min(exit_date or end, horizon)))
-        reviews[client_id] = last
     due = {}
     for client_id, client_spans in spans.items():
-        reached = review_reached_on(client_spans, after=reviews[client_id])
+        reached = review_reached_on(client_spans, after=reviews.get(client_id))
         if reached is not None and reached <= horizon:
             due[client_id] = reached
     return due

@@ -79,13 +79,13 @@ def test_a_counsellors_home_has_no_unit_figures(client, alice, world):
     assert 'data-testid="unit-figures"' not in response.content.decode()
 
 
-# The savepoint and its release, the session and the user, the roles, the reminders (4),
+# The savepoint and its release, the session and the user, the roles, the reminders (5),
 # the managed units; active clients, attendance rates (last month from the monthly totals,
 # this month's days from the records: two), warnings (the candidates with their
 # clients; only unjustified absences here, which need no check of runs), month locks; the
 # access-log rows of the clients the reminders name (one insert); unusual access to the units;
 # the absence notices to send (units, periods, records, closure days, notices sent).
-UNIT_MANAGER_QUERIES = 22
+UNIT_MANAGER_QUERIES = 23
 
 
 def test_unit_manager_home_queries_do_not_grow(client, dora, world, django_assert_num_queries):

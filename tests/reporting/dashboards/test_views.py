@@ -325,9 +325,9 @@ def test_figures_are_kept_for_the_same_filters(
 # participants' exits, all and by unit, two rates, attendance and compensation per unit and
 # month, those units' names, GAS scores (9); active clients now (2), warnings (1: the runs of
 # the candidate periods, picked in the same statement — was a count of candidates, then the
-# runs), reminders (4: the 24-month reviews read the live clients' periods, then count the due
-# ones).
-PROJECT_QUERIES = 23
+# runs), reminders (5: the 24-month reviews read the live clients' last reviews and periods,
+# then count the due ones).
+PROJECT_QUERIES = 24
 
 
 def test_project_dashboard_queries_do_not_grow_with_the_data(
