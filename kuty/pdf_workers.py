@@ -9,9 +9,10 @@ The workers are plain child processes (``python -m kuty.pdf_workers``), not
 ``multiprocessing``: a Celery prefork worker's children are daemonic and may not start
 ``multiprocessing`` children. A worker needs no Django and no database: it reads, line by line,
 the path of an HTML file and the path to write the PDF to, renders it (``kuty.pdf.html_to_pdf``,
-data URLs only) and answers ``ok`` or ``error <message>``. The files are in a private temporary
-directory that is removed at the end; at most N + 1 parts are in flight, so memory holds a few
-parts, whatever the report's size.
+data URLs only) and answers ``ok`` or ``error <message>``. Each worker has at most two parts
+given to it (one laid out, the next waiting), so it never waits for the joiner; the parts wait
+as files in a private temporary directory (mode 0700) that is removed at the end, so memory
+holds about one part per process, whatever the report's size.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ class PartRenderers:
         pending: deque[tuple[_Worker, Path]] = deque()
         for index, html in enumerate(htmls):
             worker = self.workers[index % self.count]
-            if len(pending) >= self.count:
+            if len(pending) >= 2 * self.count:  # two parts a worker: one laid out, one waiting
                 yield self._collect(*pending.popleft())
             html_path = folder / f"{index}.html"
             html_path.write_text(html, encoding="utf-8")
