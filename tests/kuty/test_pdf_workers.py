@@ -4,6 +4,8 @@ real WeasyPrint in real child processes, the PDFs read back."""
 from __future__ import annotations
 
 import io
+import stat
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -23,9 +25,14 @@ def test_parts_come_back_in_their_order_from_two_workers():
     htmls = [page(f"Osa {n}") for n in range(1, 6)]
     with PartRenderers(2) as renderers:
         assert len(renderers.workers) == 2
+        folder = Path(renderers.directory.name)
+        # The parts hold personal data: only this user may read the folder they pass through.
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
         texts = [text_of(pdf) for pdf in renderers.render(htmls)]
+        assert list(folder.iterdir()) == []  # each part removed once joined
     assert texts == [f"Osa {n}" for n in range(1, 6)]
     assert all(worker.process.poll() is not None for worker in renderers.workers)
+    assert not folder.exists()
 
 
 def test_one_process_renders_here_without_workers():
