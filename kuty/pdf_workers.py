@@ -9,10 +9,10 @@ The workers are plain child processes (``python -m kuty.pdf_workers``), not
 ``multiprocessing``: a Celery prefork worker's children are daemonic and may not start
 ``multiprocessing`` children. A worker needs no Django and no database: it reads, line by line,
 the path of an HTML file and the path to write the PDF to, renders it (``kuty.pdf.html_to_pdf``,
-data URLs only) and answers ``ok`` or ``error <message>``. Each worker has at most two parts
-given to it (one laid out, the next waiting), so it never waits for the joiner; the parts wait
-as files in a private temporary directory (mode 0700) that is removed at the end, so memory
-holds about one part per process, whatever the report's size.
+data URLs only) and answers ``ok`` or ``error <the exception's type>``. Each worker has at most
+two parts given to it (one laid out, the next waiting), so it never waits for the joiner; the
+parts wait as files in a private temporary directory (mode 0700) that is removed at the end,
+so memory holds about one part per process, whatever the report's size.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+
+from kuty.pdf import html_to_pdf
 
 
 class PartRenderError(RuntimeError):
@@ -114,8 +116,6 @@ class PartRenderers:
         """The PDFs of ``htmls``, in their order; the parts are laid out side by side (with one
         process, one after the other in this one)."""
         if not self.workers:
-            from kuty.pdf import html_to_pdf
-
             yield from (html_to_pdf(html) for html in htmls)
             return
         folder = Path(self.directory.name)  # type: ignore[union-attr]
@@ -143,15 +143,15 @@ class PartRenderers:
 
 def serve(lines: IO[str], answers: IO[str]) -> None:
     """The worker's loop: render each ``html path<TAB>pdf path`` line, answer per line."""
-    from kuty.pdf import html_to_pdf
-
     for line in lines:
         html_path, _tab, pdf_path = line.rstrip("\n").partition("\t")
         try:
             pdf = html_to_pdf(Path(html_path).read_text(encoding="utf-8"))
             Path(pdf_path).write_bytes(pdf)
         except Exception as error:  # reported to the parent, which raises
-            answers.write(f"error {type(error).__name__}: {error}".replace("\n", " ") + "\n")
+            # The type only: a message may quote the document, which names clients, and the
+            # parent's error goes to the log.
+            answers.write(f"error {type(error).__name__}\n")
         else:
             answers.write("ok\n")
         answers.flush()

@@ -133,7 +133,7 @@ def allowance_rows(params: ReportParams, *, include_personal: bool) -> list[dict
                 When(~Q(status=AttendanceStatus.PRESENT), then=Value(0)),
                 # Only a client with more than one period can be present twice on a date: the
                 # look-up is made for their records only (a hashed list, read once).
-                When(~Q(period__client_id__in=_clients_with_periods_apart()), then=Value(1)),
+                When(~Q(period__client_id__in=_clients_with_several_periods()), then=Value(1)),
                 When(first=True, then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
@@ -195,7 +195,7 @@ def allowance_rows(params: ReportParams, *, include_personal: bool) -> list[dict
     )
 
 
-def _clients_with_periods_apart() -> QuerySet[Period]:
+def _clients_with_several_periods() -> QuerySet[Period]:
     """The clients who have more than one period (of any status, whatever their dates)."""
     return (
         Period.objects.order_by()

@@ -49,9 +49,10 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.models import Period, PeriodStatus, Sex
+from clients.crypto import open_hetu
+from clients.models import Client, Period, PeriodStatus, Sex
 from guidance.models import AttendanceRecord, AttendanceStatus
-from organisations.models import Unit
+from organisations.models import Organiser, Unit
 from reporting.figures import ABSENCE_CODES as ABSENCE_CODES  # re-exported for the renderers
 from reporting.figures import absence_counts as absence_counts
 from reporting.figures import absence_days as absence_days
@@ -367,10 +368,6 @@ def with_names(
     (and the codes are ciphertext); the names are joined onto the few grouped rows instead.
     Ordered by unit name, then — with personal data — client name and date of birth, then the
     client and unit ids and ``then_by`` (grouped columns). One query."""
-    from clients.crypto import open_hetu
-    from clients.models import Client
-    from organisations.models import Organiser
-
     connection = connections[using]
     quote = connection.ops.quote_name
     unit_table, client_table = quote(Unit._meta.db_table), quote(Client._meta.db_table)

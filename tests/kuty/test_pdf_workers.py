@@ -55,6 +55,8 @@ def test_the_worker_answers_an_error_for_a_part_it_cannot_read(tmp_path):
     answers = io.StringIO()
     serve(io.StringIO(f"{tmp_path / 'missing.html'}\t{tmp_path / 'out.pdf'}\n"), answers)
     assert answers.getvalue().startswith("error FileNotFoundError")
+    # The type only: what the error says may quote the part, and the parent logs it.
+    assert answers.getvalue() == "error FileNotFoundError\n"
     assert not (tmp_path / "out.pdf").exists()
 
 
